@@ -1,0 +1,86 @@
+// The records keyward stores, as the domain sees them. The store maps rows to these;
+// the HTTP layer maps these to wire documents. Dates are UTC ISO-8601 strings with
+// second precision and `Z` (the wire format), so no layer converts them twice.
+
+/** A 24-hex lowercase ObjectId. */
+export type ObjectId = string;
+
+/** UTC ISO-8601 with second precision, e.g. `2018-05-14T14:45:22Z`. */
+export type Timestamp = string;
+
+/** The hash functions keys are stored under; `-sess` variants reuse the same HA1. */
+export const HASH_NAMES = ['MD5', 'SHA-256', 'SHA-512-256'] as const;
+export type HashName = (typeof HASH_NAMES)[number];
+
+/** HA1 = H(username:realm:key), lowercase hex, one per hash function. Password-equivalent. */
+export type Ha1Set = Readonly<Record<HashName, string>>;
+
+export const ORG_ROLES = [
+  'ORG_OWNER',
+  'ORG_MEMBER',
+  'ORG_GROUP_CREATOR',
+  'ORG_BILLING_ADMIN',
+  'ORG_READ_ONLY',
+] as const;
+export type OrgRole = (typeof ORG_ROLES)[number];
+
+export const GLOBAL_ROLES = ['GLOBAL_OWNER'] as const;
+export type GlobalRole = (typeof GLOBAL_ROLES)[number];
+
+export interface OrgRecord {
+  readonly id: ObjectId;
+  readonly name: string;
+  readonly createdAt: Timestamp;
+}
+
+export interface OrgMembership {
+  readonly orgId: ObjectId;
+  readonly roleName: OrgRole;
+}
+
+export interface UserRecord {
+  readonly id: ObjectId;
+  readonly username: string;
+  readonly firstName: string;
+  readonly lastName: string;
+  readonly emailAddress: string;
+  readonly createdAt: Timestamp;
+  readonly orgRoles: readonly OrgMembership[];
+  readonly globalRoles: readonly GlobalRole[];
+}
+
+export interface ApiKeyRecord {
+  readonly id: ObjectId;
+  readonly userId: ObjectId;
+  readonly description: string;
+  readonly enabled: boolean;
+  readonly createdAt: Timestamp;
+  readonly lastUsed?: Timestamp;
+  readonly usedCount: number;
+  /** The key's last 12 characters, kept only for display. */
+  readonly suffix: string;
+}
+
+/** What digest verification needs about one enabled key. */
+export interface KeyCredential {
+  readonly keyId: ObjectId;
+  readonly ha1: Ha1Set;
+}
+
+/** A page request: 0-based offset and a limit, as the store wants it. */
+export interface PageRequest {
+  readonly offset: number;
+  readonly limit: number;
+  /** When false the store may skip counting and return `total: undefined`. */
+  readonly includeCount: boolean;
+}
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly total?: number;
+}
+
+/** Expected failures travel as values; exceptions are for broken infrastructure. */
+export type Outcome<T, E extends string> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: E };

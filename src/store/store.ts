@@ -1,0 +1,109 @@
+import type {
+  ApiKeyRecord,
+  GlobalRole,
+  Ha1Set,
+  KeyCredential,
+  ObjectId,
+  OrgRecord,
+  OrgRole,
+  Outcome,
+  Page,
+  PageRequest,
+  Timestamp,
+  UserRecord,
+} from '../domain/records.js';
+
+/** A new user as the administrator creates it. */
+export interface NewUser {
+  readonly id: ObjectId;
+  readonly username: string;
+  readonly firstName: string;
+  readonly lastName: string;
+  readonly emailAddress: string;
+  readonly createdAt: Timestamp;
+  readonly globalRoles: readonly GlobalRole[];
+  /** Memberships created in the same transaction as the user. */
+  readonly orgRoles: readonly { orgId: ObjectId; roleName: OrgRole }[];
+}
+
+export interface NewApiKey {
+  readonly id: ObjectId;
+  readonly userId: ObjectId;
+  readonly description: string;
+  readonly createdAt: Timestamp;
+  readonly suffix: string;
+  readonly ha1: Ha1Set;
+}
+
+/** Usage gathered in memory and written in one batch: add `count`, raise `lastUsed`. */
+export interface UsageDelta {
+  readonly keyId: ObjectId;
+  readonly count: number;
+  readonly lastUsed: Timestamp;
+}
+
+export interface UserCredentials {
+  readonly user: UserRecord;
+  /** Enabled keys only, oldest first. */
+  readonly keys: readonly KeyCredential[];
+}
+
+/**
+ * The only way into the database. Every method is one transaction; every change to
+ * users, memberships or keys bumps the credentials revision in that transaction so
+ * other processes (the CLI, other instances) can tell their caches are stale.
+ */
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+  close(): Promise<void>;
+  /** Cheap round trip for readiness checks. */
+  ping(): Promise<void>;
+
+  getSetting(name: string): Promise<string | undefined>;
+  /** Stores `value` unless a value exists; returns whichever value is stored (race-safe). */
+  setSettingIfAbsent(name: string, value: string): Promise<string>;
+  setSetting(name: string, value: string): Promise<void>;
+
+  createOrg(org: OrgRecord): Promise<Outcome<OrgRecord, 'name-taken'>>;
+  getOrg(id: ObjectId): Promise<OrgRecord | undefined>;
+  listOrgs(page: PageRequest): Promise<Page<OrgRecord>>;
+
+  createUser(user: NewUser): Promise<Outcome<UserRecord, 'username-taken' | 'org-not-found'>>;
+  getUserById(id: ObjectId): Promise<UserRecord | undefined>;
+  getUserByUsername(username: string): Promise<UserRecord | undefined>;
+  listUsers(page: PageRequest): Promise<Page<UserRecord>>;
+  /** Users with any role in the org, ordered by id. */
+  listOrgUsers(orgId: ObjectId, page: PageRequest): Promise<Page<UserRecord>>;
+  /** Adds or replaces the user's role in the org. */
+  setMembership(
+    userId: ObjectId,
+    orgId: ObjectId,
+    roleName: OrgRole,
+  ): Promise<Outcome<UserRecord, 'user-not-found' | 'org-not-found'>>;
+
+  /** Inserts the key unless the user already holds `maxKeysPerUser` keys (checked atomically). */
+  createKey(
+    key: NewApiKey,
+    maxKeysPerUser: number,
+  ): Promise<Outcome<ApiKeyRecord, 'user-not-found' | 'too-many-keys'>>;
+  /** Inserts many keys in one transaction with no cap; for seeding benchmarks. */
+  insertKeys(keys: readonly NewApiKey[]): Promise<void>;
+  /** A user's keys ordered by creation (id). */
+  listKeys(userId: ObjectId, page: PageRequest): Promise<Page<ApiKeyRecord>>;
+  getKey(userId: ObjectId, keyId: ObjectId): Promise<ApiKeyRecord | undefined>;
+  setKeyEnabled(
+    userId: ObjectId,
+    keyId: ObjectId,
+    enabled: boolean,
+  ): Promise<ApiKeyRecord | undefined>;
+  /** True when a key was deleted. */
+  deleteKey(userId: ObjectId, keyId: ObjectId): Promise<boolean>;
+
+  /** The hot path's only read, done on a cache miss. */
+  loadCredentials(username: string): Promise<UserCredentials | undefined>;
+  /** Bumped by every change to users, memberships and keys. */
+  credentialsRevision(): Promise<number>;
+
+  /** Applies all deltas in one transaction; deltas for deleted keys are dropped. */
+  applyUsage(deltas: readonly UsageDelta[]): Promise<void>;
+}

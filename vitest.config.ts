@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // One real PostgreSQL for the whole run; suites get its URL through `inject('postgresUrl')`.
+    globalSetup: ['test/support/postgres-global.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
