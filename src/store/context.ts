@@ -1,0 +1,48 @@
+import type { Kysely } from 'kysely';
+import type { Outcome, Page, PageRequest } from '../domain/records.js';
+import type { DialectKit } from './dialect.js';
+import type { Database } from './schema.js';
+
+/** What every query file is built from. */
+export interface StoreContext {
+  readonly db: Kysely<Database>;
+  readonly kit: DialectKit;
+}
+
+/** Thrown inside a write transaction to roll it back and return `{ ok: false, error }`. */
+export class Rollback<E extends string> extends Error {
+  constructor(readonly error: E) {
+    super(`rolled back: ${error}`);
+  }
+}
+
+/** One write transaction whose expected failures (thrown as `Rollback`) become values. */
+export async function writeOutcome<T, E extends string>(
+  ctx: StoreContext,
+  fn: (trx: Kysely<Database>) => Promise<T>,
+): Promise<Outcome<T, E>> {
+  try {
+    return { ok: true, value: await ctx.kit.write(ctx.db, fn) };
+  } catch (error) {
+    if (error instanceof Rollback) return { ok: false, error: error.error as E };
+    throw error;
+  }
+}
+
+/** A page of items plus, only when asked for, the total (both read concurrently). */
+export async function paged<T>(
+  request: PageRequest,
+  items: () => Promise<readonly T[]>,
+  count: () => Promise<number>,
+): Promise<Page<T>> {
+  const [list, total] = await Promise.all([
+    items(),
+    request.includeCount ? count() : Promise.resolve(undefined),
+  ]);
+  return total === undefined ? { items: list } : { items: list, total };
+}
+
+/** `count(*)` comes back as a string from some drivers; make it a number. */
+export function toCount(row: { n: number | string | bigint } | undefined): number {
+  return Number(row?.n ?? 0);
+}

@@ -1,0 +1,196 @@
+import type { Selectable } from 'kysely';
+import type { ApiKeyRecord } from '../domain/records.js';
+import { paged, Rollback, type StoreContext, toCount, writeOutcome } from './context.js';
+import type { ApiKeysTable } from './schema.js';
+import { bumpRevision } from './settings.js';
+import type { NewApiKey, Store } from './store.js';
+import { findUser } from './users.js';
+
+type KeyQueries = Pick<
+  Store,
+  | 'createKey'
+  | 'insertKeys'
+  | 'listKeys'
+  | 'getKey'
+  | 'setKeyEnabled'
+  | 'deleteKey'
+  | 'loadCredentials'
+>;
+
+/** Rows per INSERT: 9 columns × 1000 rows stays under both dialects' bound-parameter limits. */
+const INSERT_CHUNK = 1000;
+
+const KEY_COLUMNS = [
+  'id',
+  'user_id',
+  'description',
+  'enabled',
+  'created_at',
+  'last_used',
+  'used_count',
+  'suffix',
+] as const;
+
+type KeyRow = Pick<Selectable<ApiKeysTable>, (typeof KEY_COLUMNS)[number]>;
+
+function toKey(row: KeyRow): ApiKeyRecord {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    description: row.description,
+    enabled: Boolean(row.enabled),
+    createdAt: row.created_at,
+    ...(row.last_used === null ? {} : { lastUsed: row.last_used }),
+    usedCount: Number(row.used_count),
+    suffix: row.suffix,
+  };
+}
+
+export function keyQueries(ctx: StoreContext): KeyQueries {
+  const { db, kit } = ctx;
+
+  const toRow = (key: NewApiKey) => ({
+    id: key.id,
+    user_id: key.userId,
+    description: key.description,
+    enabled: kit.bool(true),
+    created_at: key.createdAt,
+    suffix: key.suffix,
+    ha1_md5: key.ha1.MD5,
+    ha1_sha256: key.ha1['SHA-256'],
+    ha1_sha512_256: key.ha1['SHA-512-256'],
+  });
+
+  return {
+    createKey(key, maxKeysPerUser) {
+      return writeOutcome(ctx, async (trx) => {
+        // Count and insert under a lock, so concurrent creates cannot pass the cap:
+        // PostgreSQL locks the user row (NO KEY UPDATE: does not block the foreign-key
+        // checks of other inserts); SQLite's write transaction is already exclusive.
+        const user = await trx
+          .selectFrom('users')
+          .select('id')
+          .where('id', '=', key.userId)
+          .$if(kit.name === 'postgres', (q) => q.forNoKeyUpdate())
+          .executeTakeFirst();
+        if (!user) throw new Rollback('user-not-found');
+        const held = toCount(
+          await trx
+            .selectFrom('api_keys')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('user_id', '=', key.userId)
+            .executeTakeFirst(),
+        );
+        if (held >= maxKeysPerUser) throw new Rollback('too-many-keys');
+        await trx.insertInto('api_keys').values(toRow(key)).execute();
+        await bumpRevision(trx);
+        const record: ApiKeyRecord = {
+          id: key.id,
+          userId: key.userId,
+          description: key.description,
+          enabled: true,
+          createdAt: key.createdAt,
+          usedCount: 0,
+          suffix: key.suffix,
+        };
+        return record;
+      });
+    },
+
+    async insertKeys(keys) {
+      if (keys.length === 0) return;
+      await kit.write(db, async (trx) => {
+        for (let i = 0; i < keys.length; i += INSERT_CHUNK) {
+          await trx
+            .insertInto('api_keys')
+            .values(keys.slice(i, i + INSERT_CHUNK).map(toRow))
+            .execute();
+        }
+        await bumpRevision(trx);
+      });
+    },
+
+    listKeys(userId, page) {
+      return paged(
+        page,
+        async () =>
+          (
+            await db
+              .selectFrom('api_keys')
+              .select(KEY_COLUMNS)
+              .where('user_id', '=', userId)
+              .orderBy('id')
+              .limit(page.limit)
+              .offset(page.offset)
+              .execute()
+          ).map(toKey),
+        async () =>
+          toCount(
+            await db
+              .selectFrom('api_keys')
+              .select((eb) => eb.fn.countAll().as('n'))
+              .where('user_id', '=', userId)
+              .executeTakeFirst(),
+          ),
+      );
+    },
+
+    async getKey(userId, keyId) {
+      const row = await db
+        .selectFrom('api_keys')
+        .select(KEY_COLUMNS)
+        .where('id', '=', keyId)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      return row && toKey(row);
+    },
+
+    setKeyEnabled(userId, keyId, enabled) {
+      return kit.write(db, async (trx) => {
+        const row = await trx
+          .updateTable('api_keys')
+          .set({ enabled: kit.bool(enabled) })
+          .where('id', '=', keyId)
+          .where('user_id', '=', userId)
+          .returning(KEY_COLUMNS)
+          .executeTakeFirst();
+        if (!row) return undefined;
+        await bumpRevision(trx);
+        return toKey(row);
+      });
+    },
+
+    deleteKey(userId, keyId) {
+      return kit.write(db, async (trx) => {
+        const result = await trx
+          .deleteFrom('api_keys')
+          .where('id', '=', keyId)
+          .where('user_id', '=', userId)
+          .executeTakeFirst();
+        if (result.numDeletedRows === 0n) return false;
+        await bumpRevision(trx);
+        return true;
+      });
+    },
+
+    // The hot path's read on a cache miss: the user (with roles) and its enabled keys.
+    async loadCredentials(username) {
+      const user = await findUser(db, 'username', username);
+      if (!user) return undefined;
+      const rows = await db
+        .selectFrom('api_keys')
+        .select(['id', 'ha1_md5', 'ha1_sha256', 'ha1_sha512_256'])
+        .where('user_id', '=', user.id)
+        .where('enabled', '=', kit.bool(true))
+        .orderBy('id')
+        .execute();
+      return {
+        user,
+        keys: rows.map((row) => ({
+          keyId: row.id,
+          ha1: { MD5: row.ha1_md5, 'SHA-256': row.ha1_sha256, 'SHA-512-256': row.ha1_sha512_256 },
+        })),
+      };
+    },
+  };
+}

@@ -1,0 +1,112 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { type Dialect, Kysely, type LogEvent, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { StoreContext } from './context.js';
+import { type DialectKit, postgresKit, sqliteKit } from './dialect.js';
+import { keyQueries } from './keys.js';
+import { runMigrations } from './migrate.js';
+import { orgQueries } from './orgs.js';
+import type { Database } from './schema.js';
+import { settingsQueries } from './settings.js';
+import type { Store } from './store.js';
+import { usageQueries } from './usage.js';
+import { userQueries } from './users.js';
+
+/** Any pino-like logger (Fastify's included). */
+export interface StoreLogger {
+  warn(obj: object, msg: string): void;
+  debug(obj: object, msg: string): void;
+}
+
+export interface OpenStoreOptions {
+  readonly logger?: StoreLogger;
+  /** PostgreSQL pool size; default 10. */
+  readonly poolSize?: number;
+  /** Queries slower than this are logged at warn; default 500 ms. */
+  readonly slowQueryMs?: number;
+}
+
+const INT8_OID = 20;
+
+export function isPostgresUrl(database: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(database);
+}
+
+function postgresDialect(url: string, poolSize: number): Dialect {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    // bigint columns and count(*) as numbers: counts stay far below 2^53.
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === INT8_OID
+          ? Number
+          : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  return new PostgresDialect({ pool });
+}
+
+function sqliteDialect(path: string): Dialect {
+  if (path !== ':memory:' && !path.startsWith('file:')) {
+    mkdirSync(dirname(path), { recursive: true });
+  }
+  const database = new SqliteDatabase(path);
+  // WAL lets the CLI and a running server share the file: readers never block the
+  // writer, and a writer waits up to busy_timeout for another process's transaction.
+  database.pragma('journal_mode = WAL');
+  database.pragma('busy_timeout = 5000');
+  database.pragma('foreign_keys = ON');
+  database.pragma('synchronous = NORMAL');
+  return new SqliteDialect({ database });
+}
+
+/** Failed queries at debug (unique violations are expected), slow ones at warn. */
+function queryLog(options: OpenStoreOptions): ((event: LogEvent) => void) | undefined {
+  const { logger } = options;
+  if (!logger) return undefined;
+  const slowMs = options.slowQueryMs ?? 500;
+  return (event) => {
+    if (event.level === 'error') {
+      logger.debug({ err: event.error, sql: event.query.sql }, 'query failed');
+    } else if (event.queryDurationMillis >= slowMs) {
+      logger.warn({ sql: event.query.sql, ms: event.queryDurationMillis }, 'slow query');
+    }
+  };
+}
+
+/**
+ * Opens the database named by `database` and brings its schema up to date:
+ * a `postgres://` or `postgresql://` URL is PostgreSQL, anything else a SQLite file path
+ * (parent folders created; `:memory:` works).
+ */
+export async function openStore(database: string, options: OpenStoreOptions = {}): Promise<Store> {
+  const kit: DialectKit = isPostgresUrl(database) ? postgresKit : sqliteKit;
+  const dialect =
+    kit.name === 'postgres'
+      ? postgresDialect(database, options.poolSize ?? 10)
+      : sqliteDialect(database);
+  const log = queryLog(options);
+  const db = new Kysely<Database>(log ? { dialect, log } : { dialect });
+  try {
+    await runMigrations(db as Kysely<unknown>, kit);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  const ctx: StoreContext = { db, kit };
+  return {
+    dialect: kit.name,
+    close: () => db.destroy(),
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    ...settingsQueries(ctx),
+    ...orgQueries(ctx),
+    ...userQueries(ctx),
+    ...keyQueries(ctx),
+    ...usageQueries(ctx),
+  };
+}

@@ -1,0 +1,56 @@
+import type { Selectable } from 'kysely';
+import type { OrgRecord } from '../domain/records.js';
+import { paged, type StoreContext, toCount } from './context.js';
+import type { OrgsTable } from './schema.js';
+import type { Store } from './store.js';
+
+type OrgQueries = Pick<Store, 'createOrg' | 'getOrg' | 'listOrgs'>;
+
+function toOrg(row: Selectable<OrgsTable>): OrgRecord {
+  return { id: row.id, name: row.name, createdAt: row.created_at };
+}
+
+export function orgQueries({ db, kit }: StoreContext): OrgQueries {
+  return {
+    async createOrg(org) {
+      try {
+        await db
+          .insertInto('orgs')
+          .values({ id: org.id, name: org.name, created_at: org.createdAt })
+          .execute();
+        return { ok: true, value: { id: org.id, name: org.name, createdAt: org.createdAt } };
+      } catch (error) {
+        if (kit.isUniqueViolation(error)) return { ok: false, error: 'name-taken' };
+        throw error;
+      }
+    },
+
+    async getOrg(id) {
+      const row = await db.selectFrom('orgs').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toOrg(row);
+    },
+
+    listOrgs(page) {
+      return paged(
+        page,
+        async () =>
+          (
+            await db
+              .selectFrom('orgs')
+              .selectAll()
+              .orderBy('id')
+              .limit(page.limit)
+              .offset(page.offset)
+              .execute()
+          ).map(toOrg),
+        async () =>
+          toCount(
+            await db
+              .selectFrom('orgs')
+              .select((eb) => eb.fn.countAll().as('n'))
+              .executeTakeFirst(),
+          ),
+      );
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import type { Generated, SqlBool } from 'kysely';
+
+// Table types as Kysely sees them. Timestamps are TEXT in the wire format
+// (`2018-05-14T14:45:22Z`) in both dialects: they sort lexically and need no conversion.
+// Booleans are `boolean` in PostgreSQL and 0/1 in SQLite; see `dialect.ts`.
+
+export interface SettingsTable {
+  name: string;
+  value: string;
+}
+
+export interface OrgsTable {
+  id: string;
+  name: string;
+  created_at: string;
+}
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  first_name: string;
+  last_name: string;
+  email_address: string;
+  created_at: string;
+  /** For the web console (scrypt); null until a password is set. */
+  password_hash: string | null;
+}
+
+export interface OrgMembershipsTable {
+  user_id: string;
+  org_id: string;
+  role_name: string;
+}
+
+export interface GlobalRolesTable {
+  user_id: string;
+  role_name: string;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  user_id: string;
+  description: string;
+  enabled: SqlBool;
+  created_at: string;
+  last_used: string | null;
+  used_count: Generated<number>;
+  suffix: string;
+  ha1_md5: string;
+  ha1_sha256: string;
+  ha1_sha512_256: string;
+}
+
+/** One row (id = 1): bumped with every change to users, memberships, roles and keys. */
+export interface CredentialsRevisionTable {
+  id: number;
+  revision: number;
+}
+
+export interface Database {
+  settings: SettingsTable;
+  orgs: OrgsTable;
+  users: UsersTable;
+  org_memberships: OrgMembershipsTable;
+  global_roles: GlobalRolesTable;
+  api_keys: ApiKeysTable;
+  credentials_revision: CredentialsRevisionTable;
+}

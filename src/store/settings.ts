@@ -1,0 +1,63 @@
+import type { Kysely } from 'kysely';
+import type { StoreContext } from './context.js';
+import type { Database } from './schema.js';
+import type { Store } from './store.js';
+
+type SettingsQueries = Pick<
+  Store,
+  'getSetting' | 'setSettingIfAbsent' | 'setSetting' | 'credentialsRevision'
+>;
+
+/** Called inside every transaction that changes users, memberships, roles or keys. */
+export async function bumpRevision(trx: Kysely<Database>): Promise<void> {
+  await trx
+    .updateTable('credentials_revision')
+    .set((eb) => ({ revision: eb('revision', '+', 1) }))
+    .where('id', '=', 1)
+    .execute();
+}
+
+export function settingsQueries({ db }: StoreContext): SettingsQueries {
+  async function getSetting(name: string): Promise<string | undefined> {
+    const row = await db
+      .selectFrom('settings')
+      .select('value')
+      .where('name', '=', name)
+      .executeTakeFirst();
+    return row?.value;
+  }
+
+  return {
+    getSetting,
+
+    // Two instances starting together both try to insert; the loser's insert does
+    // nothing and both then read the winner's value.
+    async setSettingIfAbsent(name, value) {
+      await db
+        .insertInto('settings')
+        .values({ name, value })
+        .onConflict((oc) => oc.column('name').doNothing())
+        .execute();
+      const stored = await getSetting(name);
+      if (stored === undefined) throw new Error(`setting ${name} vanished after insert`);
+      return stored;
+    },
+
+    async setSetting(name, value) {
+      await db
+        .insertInto('settings')
+        .values({ name, value })
+        .onConflict((oc) => oc.column('name').doUpdateSet({ value }))
+        .execute();
+    },
+
+    async credentialsRevision() {
+      const row = await db
+        .selectFrom('credentials_revision')
+        .select('revision')
+        .where('id', '=', 1)
+        .executeTakeFirstOrThrow();
+      return Number(row.revision);
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import { sql } from 'kysely';
+import type { ObjectId } from '../domain/records.js';
+import type { StoreContext } from './context.js';
+import type { Store, UsageDelta } from './store.js';
+
+/** Deltas for the same key folded into one, so each key is updated once. */
+function merge(deltas: readonly UsageDelta[]): UsageDelta[] {
+  const byKey = new Map<ObjectId, { keyId: ObjectId; count: number; lastUsed: string }>();
+  for (const d of deltas) {
+    const seen = byKey.get(d.keyId);
+    if (!seen) byKey.set(d.keyId, { ...d });
+    else {
+      seen.count += d.count;
+      if (d.lastUsed > seen.lastUsed) seen.lastUsed = d.lastUsed;
+    }
+  }
+  // Sorted by id: instances flushing overlapping keys lock rows in the same order.
+  return [...byKey.values()].sort((a, b) => (a.keyId < b.keyId ? -1 : a.keyId > b.keyId ? 1 : 0));
+}
+
+/**
+ * One UPDATE per flush whatever its size: the deltas travel as arrays (PostgreSQL) or as
+ * one JSON document (SQLite) and are joined to api_keys. Keys deleted meanwhile match no
+ * row and are dropped. Usage does not bump the credentials revision: it is not a credential.
+ */
+export function usageQueries(ctx: StoreContext): Pick<Store, 'applyUsage'> {
+  const { db, kit } = ctx;
+  return {
+    async applyUsage(deltas) {
+      const merged = merge(deltas);
+      if (merged.length === 0) return;
+      if (kit.name === 'postgres') {
+        const ids = merged.map((d) => d.keyId);
+        await kit.write(db, async (trx) => {
+          await sql`select id from api_keys where id = any(${ids}::text[]) order by id for no key update`.execute(
+            trx,
+          );
+          await sql`
+            update api_keys as k
+               set used_count = k.used_count + d.count,
+                   last_used = greatest(k.last_used, d.last_used)
+              from unnest(${ids}::text[], ${merged.map((d) => d.count)}::bigint[],
+                          ${merged.map((d) => d.lastUsed)}::text[]) as d(id, count, last_used)
+             where k.id = d.id`.execute(trx);
+        });
+        return;
+      }
+      const json = JSON.stringify(merged.map((d) => [d.keyId, d.count, d.lastUsed]));
+      await kit.write(db, async (trx) => {
+        await sql`
+          update api_keys
+             set used_count = used_count + d.count,
+                 last_used = max(coalesce(api_keys.last_used, ''), d.last_used)
+            from (select json_extract(value, '$[0]') as id,
+                         json_extract(value, '$[1]') as count,
+                         json_extract(value, '$[2]') as last_used
+                    from json_each(${json})) as d
+           where api_keys.id = d.id`.execute(trx);
+      });
+    },
+  };
+}

@@ -1,0 +1,254 @@
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type {
+  GlobalRole,
+  ObjectId,
+  OrgMembership,
+  OrgRole,
+  UserRecord,
+} from '../domain/records.js';
+import { paged, Rollback, type StoreContext, toCount, writeOutcome } from './context.js';
+import type { Database, UsersTable } from './schema.js';
+import { bumpRevision } from './settings.js';
+import type { Store } from './store.js';
+
+type UserQueries = Pick<
+  Store,
+  | 'createUser'
+  | 'getUserById'
+  | 'getUserByUsername'
+  | 'listUsers'
+  | 'listOrgUsers'
+  | 'setMembership'
+>;
+
+type UserRow = Selectable<UsersTable>;
+
+interface Roles {
+  orgRoles: OrgMembership[];
+  globalRoles: GlobalRole[];
+}
+
+/**
+ * Org and global roles of many users in ONE query (a UNION ALL), so a page of users
+ * costs three queries however long it is. `org_id` is null for global roles.
+ */
+async function loadRoles(db: Kysely<Database>, userIds: readonly ObjectId[]) {
+  const roles = new Map<ObjectId, Roles>(
+    userIds.map((id) => [id, { orgRoles: [], globalRoles: [] }]),
+  );
+  if (userIds.length === 0) return roles;
+  const rows = await db
+    .selectFrom('org_memberships')
+    .select((eb) => [
+      'user_id',
+      eb.ref('org_id').$castTo<string | null>().as('org_id'),
+      'role_name',
+    ])
+    .where('user_id', 'in', userIds)
+    .unionAll(
+      db
+        .selectFrom('global_roles')
+        .select(['user_id', sql<string | null>`null`.as('org_id'), 'role_name'])
+        .where('user_id', 'in', userIds),
+    )
+    .execute();
+  // Sorted here, not in SQL: ORDER BY over a UNION differs between the dialects.
+  rows.sort(
+    (a, b) =>
+      (a.org_id ?? '').localeCompare(b.org_id ?? '') || a.role_name.localeCompare(b.role_name),
+  );
+  for (const row of rows) {
+    const entry = roles.get(row.user_id);
+    if (!entry) continue;
+    if (row.org_id === null) entry.globalRoles.push(row.role_name as GlobalRole);
+    else entry.orgRoles.push({ orgId: row.org_id, roleName: row.role_name as OrgRole });
+  }
+  return roles;
+}
+
+function toUser(row: UserRow, roles: Roles | undefined): UserRecord {
+  return {
+    id: row.id,
+    username: row.username,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    emailAddress: row.email_address,
+    createdAt: row.created_at,
+    orgRoles: roles?.orgRoles ?? [],
+    globalRoles: roles?.globalRoles ?? [],
+  };
+}
+
+/** Rows to records, with their roles loaded in one query. */
+export async function withRoles(
+  db: Kysely<Database>,
+  rows: readonly UserRow[],
+): Promise<UserRecord[]> {
+  const roles = await loadRoles(
+    db,
+    rows.map((r) => r.id),
+  );
+  return rows.map((row) => toUser(row, roles.get(row.id)));
+}
+
+const USER_COLUMNS = [
+  'users.id',
+  'users.username',
+  'users.first_name',
+  'users.last_name',
+  'users.email_address',
+  'users.created_at',
+  'users.password_hash',
+] as const;
+
+export async function findUser(
+  db: Kysely<Database>,
+  by: 'id' | 'username',
+  value: string,
+): Promise<UserRecord | undefined> {
+  const row = await db
+    .selectFrom('users')
+    .select(USER_COLUMNS)
+    .where(by, '=', value)
+    .executeTakeFirst();
+  return row && (await withRoles(db, [row]))[0];
+}
+
+export function userQueries(ctx: StoreContext): UserQueries {
+  const { db, kit } = ctx;
+  return {
+    createUser(user) {
+      // Later entries win, so a repeated org cannot trip the membership primary key.
+      const memberships = new Map(user.orgRoles.map((m) => [m.orgId, m.roleName]));
+      const globalRoles = [...new Set(user.globalRoles)];
+      return writeOutcome(ctx, async (trx) => {
+        try {
+          await trx
+            .insertInto('users')
+            .values({
+              id: user.id,
+              username: user.username,
+              first_name: user.firstName,
+              last_name: user.lastName,
+              email_address: user.emailAddress,
+              created_at: user.createdAt,
+            })
+            .execute();
+        } catch (error) {
+          if (kit.isUniqueViolation(error)) throw new Rollback('username-taken');
+          throw error;
+        }
+        if (memberships.size > 0) {
+          const found = await trx
+            .selectFrom('orgs')
+            .select('id')
+            .where('id', 'in', [...memberships.keys()])
+            .execute();
+          if (found.length !== memberships.size) throw new Rollback('org-not-found');
+          await trx
+            .insertInto('org_memberships')
+            .values(
+              [...memberships].map(([orgId, role]) => ({
+                user_id: user.id,
+                org_id: orgId,
+                role_name: role,
+              })),
+            )
+            .execute();
+        }
+        if (globalRoles.length > 0) {
+          await trx
+            .insertInto('global_roles')
+            .values(globalRoles.map((role) => ({ user_id: user.id, role_name: role })))
+            .execute();
+        }
+        await bumpRevision(trx);
+        const created = await findUser(trx, 'id', user.id);
+        if (!created) throw new Error(`user ${user.id} vanished inside its own transaction`);
+        return created;
+      });
+    },
+
+    getUserById: (id) => findUser(db, 'id', id),
+    getUserByUsername: (username) => findUser(db, 'username', username),
+
+    listUsers(page) {
+      return paged(
+        page,
+        async () =>
+          withRoles(
+            db,
+            await db
+              .selectFrom('users')
+              .select(USER_COLUMNS)
+              .orderBy('id')
+              .limit(page.limit)
+              .offset(page.offset)
+              .execute(),
+          ),
+        async () =>
+          toCount(
+            await db
+              .selectFrom('users')
+              .select((eb) => eb.fn.countAll().as('n'))
+              .executeTakeFirst(),
+          ),
+      );
+    },
+
+    listOrgUsers(orgId, page) {
+      return paged(
+        page,
+        async () =>
+          withRoles(
+            db,
+            await db
+              .selectFrom('users')
+              .innerJoin('org_memberships as m', 'm.user_id', 'users.id')
+              .select(USER_COLUMNS)
+              .where('m.org_id', '=', orgId)
+              .orderBy('users.id')
+              .limit(page.limit)
+              .offset(page.offset)
+              .execute(),
+          ),
+        async () =>
+          toCount(
+            await db
+              .selectFrom('org_memberships')
+              .select((eb) => eb.fn.countAll().as('n'))
+              .where('org_id', '=', orgId)
+              .executeTakeFirst(),
+          ),
+      );
+    },
+
+    setMembership(userId, orgId, roleName) {
+      return writeOutcome(ctx, async (trx) => {
+        const user = await trx
+          .selectFrom('users')
+          .select('id')
+          .where('id', '=', userId)
+          .executeTakeFirst();
+        if (!user) throw new Rollback('user-not-found');
+        const org = await trx
+          .selectFrom('orgs')
+          .select('id')
+          .where('id', '=', orgId)
+          .executeTakeFirst();
+        if (!org) throw new Rollback('org-not-found');
+        await trx
+          .insertInto('org_memberships')
+          .values({ user_id: userId, org_id: orgId, role_name: roleName })
+          .onConflict((oc) =>
+            oc.columns(['user_id', 'org_id']).doUpdateSet({ role_name: roleName }),
+          )
+          .execute();
+        await bumpRevision(trx);
+        const updated = await findUser(trx, 'id', userId);
+        if (!updated) throw new Error(`user ${userId} vanished inside its own transaction`);
+        return updated;
+      });
+    },
+  };
+}
