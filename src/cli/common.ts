@@ -1,0 +1,44 @@
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { databaseOption } from '../config.js';
+import { isObjectId } from '../domain/ids.js';
+import { openStore } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
+
+export interface CommonOptions {
+  database: string;
+  json?: boolean;
+  publicUrl?: string;
+}
+
+/** `--database`, `--json` and `--public-url` (for links in JSON documents) on every command. */
+export function withCommonOptions(command: Command): Command {
+  return command
+    .addOption(databaseOption())
+    .option('--json', 'print the JSON document the API would return')
+    .addOption(
+      new Option('--public-url <url>', 'base URL for links in --json output')
+        .env('KEYWARD_PUBLIC_URL')
+        .default('http://127.0.0.1:8080'),
+    );
+}
+
+export function objectId(value: string): string {
+  if (!isObjectId(value)) throw new InvalidArgumentError('expected a 24-hex id');
+  return value;
+}
+
+/** Opens the store for one command and always closes it, so the process can exit. */
+export async function withStore<T>(
+  options: CommonOptions,
+  run: (store: Store) => Promise<T>,
+): Promise<T> {
+  const store = await openStore(options.database);
+  try {
+    return await run(store);
+  } finally {
+    await store.close();
+  }
+}
+
+export const apiBase = (options: CommonOptions) =>
+  `${(options.publicUrl ?? 'http://127.0.0.1:8080').replace(/\/+$/, '')}/api/atlas/v1.0`;

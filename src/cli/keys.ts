@@ -1,0 +1,131 @@
+import { Command, Option } from 'commander';
+import { integer } from '../config.js';
+import { issueKey } from '../domain/keys.js';
+import { resolveRealm } from '../domain/realm.js';
+import type { UserRecord } from '../domain/records.js';
+import { listPage } from '../http/pagination.js';
+import { toApiKeyDocument, toCreatedApiKeyDocument } from '../http/schemas/api-key.js';
+import type { Store } from '../store/store.js';
+import { apiBase, type CommonOptions, objectId, withCommonOptions, withStore } from './common.js';
+import { CliError, emit, table } from './output.js';
+
+interface UserOptions extends CommonOptions {
+  username: string;
+}
+interface CreateOptions extends UserOptions {
+  description: string;
+  maxKeysPerUser: number;
+}
+interface KeyOptions extends UserOptions {
+  id: string;
+}
+interface ListOptions extends UserOptions {
+  pageNum: number;
+  itemsPerPage: number;
+}
+
+async function findUser(store: Store, username: string): Promise<UserRecord> {
+  const user = await store.getUserByUsername(username);
+  if (!user) throw new CliError(`no user named "${username}"`);
+  return user;
+}
+
+export function keysCommand(): Command {
+  const keys = new Command('keys').description("manage a user's API keys");
+  const forUser = (name: string, description: string) =>
+    withCommonOptions(keys.command(name).description(description)).requiredOption(
+      '--username <name>',
+      'the key owner',
+    );
+
+  forUser('create', 'create a key and print it (the only time it is shown)')
+    .requiredOption('--description <text>', 'what the key is for (at most 250 characters)')
+    .addOption(
+      new Option('--max-keys-per-user <number>', 'refuse when the user already holds this many')
+        .env('KEYWARD_MAX_KEYS_PER_USER')
+        .default(100)
+        .argParser(integer(1, 10_000)),
+    )
+    .action((options: CreateOptions) =>
+      withStore(options, async (store) => {
+        if (options.description.length > 250)
+          throw new CliError('--description is longer than 250 characters');
+        const user = await findUser(store, options.username);
+        const realm = await resolveRealm(store, undefined);
+        if (!realm.ok) throw new CliError('the database has no usable realm');
+        const issued = await issueKey(store, {
+          user,
+          description: options.description,
+          realm: realm.value,
+          maxKeysPerUser: options.maxKeysPerUser,
+        });
+        if (!issued.ok) throw new CliError(`${user.username} already holds the most keys allowed`);
+        const { record, key } = issued.value;
+        emit(!!options.json, toCreatedApiKeyDocument(record, key), () =>
+          [
+            `created key ${record.id} for ${user.username}:`,
+            `  ${key}`,
+            'Copy it now: it is not stored and cannot be shown again.',
+          ].join('\n'),
+        );
+      }),
+    );
+
+  forUser('list', "list a user's keys (obfuscated)")
+    .option('--page-num <n>', 'page number (1-based)', integer(1, 2_147_483_647), 1)
+    .option('--items-per-page <n>', 'keys per page (at most 500)', integer(1, 500), 100)
+    .action((options: ListOptions) =>
+      withStore(options, async (store) => {
+        const user = await findUser(store, options.username);
+        const list = await listPage(
+          `${apiBase(options)}/users/${user.id}/keys`,
+          options,
+          (page) => store.listKeys(user.id, page),
+          toApiKeyDocument,
+        );
+        emit(!!options.json, list, () =>
+          table([
+            ['ID', 'KEY', 'ENABLED', 'USED', 'LAST USED', 'DESCRIPTION'],
+            ...list.results.map((k) => [
+              k.id,
+              k.obfuscatedKey,
+              String(k.enabled),
+              String(k.usedCount),
+              k.lastUsed ?? '-',
+              k.description,
+            ]),
+          ]),
+        );
+      }),
+    );
+
+  for (const [name, enabled] of [
+    ['enable', true],
+    ['disable', false],
+  ] as const) {
+    forUser(name, `${name} a key`)
+      .requiredOption('--id <key-id>', 'the key id', objectId)
+      .action((options: KeyOptions) =>
+        withStore(options, async (store) => {
+          const user = await findUser(store, options.username);
+          const key = await store.setKeyEnabled(user.id, options.id, enabled);
+          if (!key) throw new CliError(`${user.username} has no key ${options.id}`);
+          emit(!!options.json, toApiKeyDocument(key), () => `${name}d key ${key.id}`);
+        }),
+      );
+  }
+
+  forUser('delete', 'delete a key for good')
+    .requiredOption('--id <key-id>', 'the key id', objectId)
+    .action((options: KeyOptions) =>
+      withStore(options, async (store) => {
+        const user = await findUser(store, options.username);
+        if (!(await store.deleteKey(user.id, options.id))) {
+          throw new CliError(`${user.username} has no key ${options.id}`);
+        }
+        emit(!!options.json, { deleted: options.id }, () => `deleted key ${options.id}`);
+      }),
+    );
+
+  return keys;
+}

@@ -1,0 +1,76 @@
+import { Command, Option } from 'commander';
+import { ORG_ROLES, type OrgRole } from '../domain/records.js';
+import { createUser } from '../domain/users.js';
+import { toUserDocument } from '../http/schemas/user.js';
+import { apiBase, type CommonOptions, objectId, withCommonOptions, withStore } from './common.js';
+import { CliError, emit, table } from './output.js';
+
+interface CreateOptions extends CommonOptions {
+  username: string;
+  org?: string;
+  role?: OrgRole;
+  globalOwner?: boolean;
+  firstName?: string;
+  lastName?: string;
+  email?: string;
+}
+
+const FAILURES = {
+  'invalid-username':
+    'usernames are 1-256 characters without :, ", \\, control characters or surrounding spaces',
+  'username-taken': 'that username is taken',
+  'org-not-found': 'no organization has that id',
+} as const;
+
+export function usersCommand(): Command {
+  const users = new Command('users').description('manage users');
+
+  withCommonOptions(users.command('create').description('create a user'))
+    .requiredOption(
+      '--username <name>',
+      'login name; also the Digest username (fixed once keys exist)',
+    )
+    .option('--org <org-id>', 'organization to add the user to', objectId)
+    .addOption(new Option('--role <role>', 'role in --org (default ORG_MEMBER)').choices(ORG_ROLES))
+    .option('--global-owner', 'may act on every user (GLOBAL_OWNER)')
+    .option('--first-name <name>', 'first name', '')
+    .option('--last-name <name>', 'last name', '')
+    .option('--email <address>', 'email address', '')
+    .action((options: CreateOptions) =>
+      withStore(options, async (store) => {
+        if (options.role && !options.org) throw new CliError('--role needs --org');
+        const created = await createUser(store, {
+          username: options.username,
+          firstName: options.firstName,
+          lastName: options.lastName,
+          emailAddress: options.email,
+          globalOwner: !!options.globalOwner,
+          ...(options.org
+            ? { org: { orgId: options.org, roleName: options.role ?? 'ORG_MEMBER' } }
+            : {}),
+        });
+        if (!created.ok) throw new CliError(FAILURES[created.error]);
+        const user = created.value;
+        const document = toUserDocument(user, `${apiBase(options)}/users/${user.id}`);
+        emit(!!options.json, document, () => `created user ${user.username} with id ${user.id}`);
+      }),
+    );
+
+  withCommonOptions(users.command('list').description('list users')).action(
+    (options: CommonOptions) =>
+      withStore(options, async (store) => {
+        const page = await store.listUsers({ offset: 0, limit: 10_000, includeCount: true });
+        const results = page.items.map((u) =>
+          toUserDocument(u, `${apiBase(options)}/users/${u.id}`),
+        );
+        emit(!!options.json, { results, totalCount: page.total }, () =>
+          table([
+            ['ID', 'USERNAME', 'ROLES'],
+            ...results.map((u) => [u.id, u.username, u.roles.map((r) => r.roleName).join(',')]),
+          ]),
+        );
+      }),
+  );
+
+  return users;
+}

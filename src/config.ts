@@ -1,0 +1,135 @@
+import { InvalidArgumentError, Option } from 'commander';
+import { type Algorithm, parseAlgorithm } from './digest/index.js';
+
+/** Everything `keyward serve` can be told, after parsing and validation. */
+export interface ServerConfig {
+  readonly database: string;
+  readonly host: string;
+  readonly port: number;
+  /** Undefined means "the realm already stored in the database, or the default". */
+  readonly realm: string | undefined;
+  readonly digestAlgorithms: readonly Algorithm[];
+  readonly publicUrl: string | undefined;
+  readonly nonceLifetimeSeconds: number;
+  readonly maxKeysPerUser: number;
+  readonly usageFlushIntervalMs: number;
+  readonly bodyLimitBytes: number;
+  readonly logLevel: LogLevel;
+}
+
+export const DEFAULT_REALM = 'MMS Public API';
+export const DEFAULT_DATABASE = './data/keyward.db';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export function integer(min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max) {
+      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
+    }
+    return n;
+  };
+}
+
+function algorithms(value: string): Algorithm[] {
+  const list = value.split(',').map((name) => name.trim());
+  const parsed = list.map(parseAlgorithm);
+  if (parsed.length === 0 || parsed.some((alg) => alg === undefined)) {
+    throw new InvalidArgumentError(
+      'expected a comma-separated list of MD5, SHA-256, SHA-512-256 (each optionally -sess)',
+    );
+  }
+  if (new Set(parsed).size !== parsed.length) throw new InvalidArgumentError('duplicate algorithm');
+  return parsed as Algorithm[];
+}
+
+function publicUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError('expected an absolute http(s) URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new InvalidArgumentError('expected an http or https URL');
+  }
+  return value.replace(/\/+$/, '');
+}
+
+function realm(value: string): string {
+  if (value.length === 0 || value.length > 128 || /["\\\p{Cc}]/u.test(value)) {
+    throw new InvalidArgumentError('expected 1-128 printable characters without " or \\');
+  }
+  return value;
+}
+
+function logLevel(value: string): LogLevel {
+  if (!(LOG_LEVELS as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(`expected one of ${LOG_LEVELS.join(', ')}`);
+  }
+  return value as LogLevel;
+}
+
+/** `--database`, shared by every command. */
+export const databaseOption = () =>
+  new Option('--database <path|url>', 'SQLite file path, or a postgres:// URL')
+    .env('KEYWARD_DATABASE_URL')
+    .default(DEFAULT_DATABASE);
+
+/** The flags of `keyward serve`; each has a KEYWARD_* variable and a documented default. */
+export const serverOptions = (): Option[] => [
+  new Option('--host <address>', 'interface to listen on').env('KEYWARD_HOST').default('127.0.0.1'),
+  new Option('--port <number>', 'TCP port (0 picks a free one)')
+    .env('KEYWARD_PORT')
+    .default(8080)
+    .argParser(integer(0, 65535)),
+  new Option('--realm <realm>', `Digest realm; fixed once keys exist (default "${DEFAULT_REALM}")`)
+    .env('KEYWARD_REALM')
+    .argParser(realm),
+  new Option('--digest-algorithms <list>', 'challenge algorithms, in the order offered')
+    .env('KEYWARD_DIGEST_ALGORITHMS')
+    .default(['MD5', 'SHA-256'], 'MD5,SHA-256')
+    .argParser(algorithms),
+  new Option('--public-url <url>', 'base URL for links (default: from the request Host)')
+    .env('KEYWARD_PUBLIC_URL')
+    .argParser(publicUrl),
+  new Option('--nonce-lifetime <seconds>', 'how long a Digest nonce stays fresh')
+    .env('KEYWARD_NONCE_LIFETIME')
+    .default(300)
+    .argParser(integer(10, 86_400)),
+  new Option('--max-keys-per-user <number>', 'keys one user may hold')
+    .env('KEYWARD_MAX_KEYS_PER_USER')
+    .default(100)
+    .argParser(integer(1, 10_000)),
+  new Option('--usage-flush-interval <ms>', 'how often usage counts are written')
+    .env('KEYWARD_USAGE_FLUSH_INTERVAL')
+    .default(1000)
+    .argParser(integer(10, 60_000)),
+  new Option('--body-limit <bytes>', 'largest request body accepted')
+    .env('KEYWARD_BODY_LIMIT')
+    .default(65_536)
+    .argParser(integer(1024, 16 * 1024 * 1024)),
+  new Option('--log-level <level>', LOG_LEVELS.join(' | '))
+    .env('KEYWARD_LOG_LEVEL')
+    .default('info')
+    .argParser(logLevel),
+];
+
+/** Commander hands back loosely typed values; this is the one place they become typed. */
+export function toServerConfig(options: Record<string, unknown>): ServerConfig {
+  return {
+    database: String(options.database),
+    host: String(options.host),
+    port: Number(options.port),
+    realm: options.realm === undefined ? undefined : String(options.realm),
+    digestAlgorithms: options.digestAlgorithms as Algorithm[],
+    publicUrl: options.publicUrl === undefined ? undefined : String(options.publicUrl),
+    nonceLifetimeSeconds: Number(options.nonceLifetime),
+    maxKeysPerUser: Number(options.maxKeysPerUser),
+    usageFlushIntervalMs: Number(options.usageFlushInterval),
+    bodyLimitBytes: Number(options.bodyLimit),
+    logLevel: options.logLevel as LogLevel,
+  };
+}

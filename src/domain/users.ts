@@ -1,0 +1,48 @@
+import type { NewUser, Store } from '../store/store.js';
+import { newObjectId } from './ids.js';
+import type { GlobalRole, ObjectId, OrgRole, Outcome, UserRecord } from './records.js';
+import { toTimestamp } from './time.js';
+
+export interface UserRequest {
+  readonly username: string;
+  readonly firstName?: string;
+  readonly lastName?: string;
+  readonly emailAddress?: string;
+  readonly globalOwner?: boolean;
+  readonly org?: { readonly orgId: ObjectId; readonly roleName: OrgRole };
+}
+
+export type CreateUserError = 'invalid-username' | 'username-taken' | 'org-not-found';
+
+// Usernames go into HA1 = H(username:realm:key) and into quoted-strings in headers: a colon
+// would make HA1 ambiguous, quotes and backslashes are escaped inconsistently by clients,
+// and control characters have no business in either.
+const FORBIDDEN = /[:"\\\p{Cc}]/u;
+
+export function isValidUsername(username: string): boolean {
+  return (
+    username.length >= 1 &&
+    username.length <= 256 &&
+    username.trim() === username &&
+    !FORBIDDEN.test(username)
+  );
+}
+
+export async function createUser(
+  store: Store,
+  request: UserRequest,
+): Promise<Outcome<UserRecord, CreateUserError>> {
+  if (!isValidUsername(request.username)) return { ok: false, error: 'invalid-username' };
+  const globalRoles: GlobalRole[] = request.globalOwner ? ['GLOBAL_OWNER'] : [];
+  const user: NewUser = {
+    id: newObjectId(),
+    username: request.username,
+    firstName: request.firstName ?? '',
+    lastName: request.lastName ?? '',
+    emailAddress: request.emailAddress ?? '',
+    createdAt: toTimestamp(),
+    globalRoles,
+    orgRoles: request.org ? [request.org] : [],
+  };
+  return store.createUser(user);
+}

@@ -1,0 +1,56 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import type { ApiContext } from './context.js';
+import { methodNotAllowed } from './method-not-allowed.js';
+import { digestAuthentication } from './plugins/digest-auth.js';
+import { registerErrorHandling } from './plugins/errors.js';
+import { registerRenderer } from './render.js';
+import type { Api } from './routes/api.js';
+import { healthRoutes } from './routes/health.js';
+import { keyRoutes } from './routes/keys.js';
+import { orgRoutes } from './routes/orgs.js';
+import { userRoutes } from './routes/users.js';
+import { validatorCompiler } from './validation.js';
+
+/** Atlas and Cloud/Ops Manager paths serve the same resources. */
+export const API_PREFIXES = ['/api/atlas/v1.0', '/api/public/v1.0'] as const;
+
+// The whole API on one screen: every resource path, and the methods it allows.
+function apiRoutes(api: Api, context: ApiContext): void {
+  keyRoutes(api, context);
+  methodNotAllowed(api, '/users/:userId/keys', ['GET', 'POST']);
+  methodNotAllowed(api, '/users/:userId/keys/:keyId', ['PATCH', 'DELETE']);
+  userRoutes(api, context);
+  methodNotAllowed(api, '/users/:userId', ['GET']);
+  methodNotAllowed(api, '/users/byName/:username', ['GET']);
+  orgRoutes(api, context);
+  methodNotAllowed(api, '/orgs/:orgId/users', ['GET']);
+}
+
+export type AppOptions = Pick<FastifyServerOptions, 'bodyLimit' | 'loggerInstance'>;
+
+export async function buildApp(context: ApiContext, options: AppOptions = {}) {
+  const app = Fastify({
+    ...options,
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: false, maxParamLength: 256 },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  // Fastify parses text/plain by default; keyward takes JSON bodies only (415 otherwise).
+  app.removeContentTypeParser('text/plain');
+  app.decorateRequest('principal', undefined);
+  registerRenderer(app);
+  registerErrorHandling(app, context.authenticator);
+
+  healthRoutes(app, context);
+  for (const prefix of API_PREFIXES) {
+    await app.register(
+      async (api) => {
+        api.addHook('onRequest', digestAuthentication(context));
+        apiRoutes(api, context);
+      },
+      { prefix },
+    );
+  }
+  return app;
+}

@@ -1,0 +1,23 @@
+import type { DigestAuthenticator } from '../digest/index.js';
+import type { CredentialCache } from '../domain/credential-cache.js';
+import type { UserRecord } from '../domain/records.js';
+import type { Store } from '../store/store.js';
+import type { UsageCounter } from '../usage/usage-counter.js';
+
+/** What the routes and plugins need; built once per process by `createService`. */
+export interface ApiContext {
+  readonly store: Store;
+  readonly authenticator: DigestAuthenticator;
+  readonly credentials: CredentialCache;
+  readonly usage: UsageCounter;
+  readonly realm: string;
+  readonly publicUrl: string | undefined;
+  readonly maxKeysPerUser: number;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The digest-authenticated user; set by the digest plugin on every API route. */
+    principal: UserRecord | undefined;
+  }
+}

@@ -1,0 +1,67 @@
+import { STATUS_CODES } from 'node:http';
+
+// The closed list of error codes keyward answers with, and the status of each.
+// Adding a failure mode means adding a row here, so the wire contract stays reviewable.
+const ERROR_STATUS = {
+  BAD_REQUEST: 400,
+  INVALID_AUTHORIZATION_HEADER: 400,
+  INVALID_PATH_PARAMETER: 400,
+  MISSING_ATTRIBUTE: 400,
+  INVALID_ATTRIBUTE: 400,
+  INVALID_JSON: 400,
+  INVALID_QUERY_PARAMETER: 400,
+  UNAUTHORIZED: 401,
+  API_KEY_NOT_FOUND: 404,
+  RESOURCE_NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  TOO_MANY_API_KEYS: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
+  UNEXPECTED_ERROR: 500,
+  SERVICE_UNAVAILABLE: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export interface ErrorDocument {
+  detail: string;
+  error: number;
+  errorCode: ErrorCode;
+  parameters: string[];
+  reason: string;
+}
+
+/** Atlas sends 401s with this exact body: no errorCode, no parameters, this key order. */
+export const UNAUTHORIZED_BODY = {
+  error: 401,
+  reason: 'Unauthorized',
+  detail: 'You are not authorized for this resource.',
+} as const;
+
+export class ApiError extends Error {
+  readonly statusCode: number;
+
+  constructor(
+    readonly errorCode: ErrorCode,
+    readonly detail: string,
+    readonly parameters: readonly string[] = [],
+  ) {
+    super(detail);
+    this.name = 'ApiError';
+    this.statusCode = ERROR_STATUS[errorCode];
+  }
+
+  toDocument(): ErrorDocument | typeof UNAUTHORIZED_BODY {
+    if (this.errorCode === 'UNAUTHORIZED') return UNAUTHORIZED_BODY;
+    return {
+      detail: this.detail,
+      error: this.statusCode,
+      errorCode: this.errorCode,
+      parameters: [...this.parameters],
+      reason: STATUS_CODES[this.statusCode] ?? 'Error',
+    };
+  }
+}
+
+export const unauthorized = (): ApiError => new ApiError('UNAUTHORIZED', UNAUTHORIZED_BODY.detail);

@@ -1,0 +1,113 @@
+import { Type } from '@sinclair/typebox';
+import { issueKey } from '../../domain/keys.js';
+import type { ApiContext } from '../context.js';
+import { ApiError, unauthorized } from '../errors.js';
+import { selfHref } from '../links.js';
+import { listPage } from '../pagination.js';
+import {
+  ApiKeyDocument,
+  ApiKeyList,
+  CreateApiKeyBody,
+  CreatedApiKeyDocument,
+  toApiKeyDocument,
+  toCreatedApiKeyDocument,
+  UpdateApiKeyBody,
+} from '../schemas/api-key.js';
+import { ListQuery, ObjectIdString, RenderQuery, serializedAs } from '../schemas/common.js';
+import type { Api } from './api.js';
+import { targetUser } from './target-user.js';
+
+const UserParams = Type.Object({ userId: ObjectIdString });
+const KeyParams = Type.Object({ userId: ObjectIdString, keyId: ObjectIdString });
+
+/** `/users/{USER-ID}/keys[/{KEY-ID}]`: a user's own personal API keys. */
+export function keyRoutes(api: Api, context: ApiContext): void {
+  const { store, usage, credentials } = context;
+
+  const keyNotFound = (keyId: string) =>
+    new ApiError('API_KEY_NOT_FOUND', `No API key with ID ${keyId} exists for this user.`, [keyId]);
+
+  api.post(
+    '/users/:userId/keys',
+    {
+      schema: {
+        params: UserParams,
+        querystring: RenderQuery,
+        body: CreateApiKeyBody,
+        response: { 201: serializedAs(CreatedApiKeyDocument) },
+      },
+    },
+    async (request, reply) => {
+      const user = await targetUser(store, request.principal, request.params.userId);
+      const issued = await issueKey(store, {
+        user,
+        description: request.body.description,
+        realm: context.realm,
+        maxKeysPerUser: context.maxKeysPerUser,
+      });
+      if (!issued.ok) {
+        // The user was deleted between authentication and now: as if unknown.
+        if (issued.error === 'user-not-found') throw unauthorized();
+        throw new ApiError(
+          'TOO_MANY_API_KEYS',
+          `A user may hold at most ${context.maxKeysPerUser} API keys; delete one first.`,
+        );
+      }
+      credentials.invalidate(user.username);
+      reply.code(201);
+      return toCreatedApiKeyDocument(issued.value.record, issued.value.key);
+    },
+  );
+
+  api.get(
+    '/users/:userId/keys',
+    {
+      schema: {
+        params: UserParams,
+        querystring: ListQuery,
+        response: { 200: serializedAs(ApiKeyList) },
+      },
+    },
+    async (request) => {
+      const user = await targetUser(store, request.principal, request.params.userId);
+      return listPage(
+        selfHref(request, context.publicUrl),
+        request.query,
+        (page) => store.listKeys(user.id, page),
+        (key) => toApiKeyDocument(usage.withUnflushed(key)),
+      );
+    },
+  );
+
+  api.patch(
+    '/users/:userId/keys/:keyId',
+    {
+      schema: {
+        params: KeyParams,
+        querystring: RenderQuery,
+        body: UpdateApiKeyBody,
+        response: { 200: serializedAs(ApiKeyDocument) },
+      },
+    },
+    async (request) => {
+      const { userId, keyId } = request.params;
+      const user = await targetUser(store, request.principal, userId);
+      const key = await store.setKeyEnabled(user.id, keyId, request.body.enabled);
+      if (!key) throw keyNotFound(keyId);
+      credentials.invalidate(user.username);
+      return toApiKeyDocument(usage.withUnflushed(key));
+    },
+  );
+
+  api.delete(
+    '/users/:userId/keys/:keyId',
+    { schema: { params: KeyParams, querystring: RenderQuery } },
+    async (request, reply) => {
+      const { userId, keyId } = request.params;
+      const user = await targetUser(store, request.principal, userId);
+      if (!(await store.deleteKey(user.id, keyId))) throw keyNotFound(keyId);
+      credentials.invalidate(user.username);
+      return reply.code(204).send();
+    },
+  );
+}

@@ -1,0 +1,54 @@
+import { Type } from '@sinclair/typebox';
+import { mayActOnUser } from '../../domain/access.js';
+import type { UserRecord } from '../../domain/records.js';
+import type { ApiContext } from '../context.js';
+import { unauthorized } from '../errors.js';
+import { baseUrl } from '../links.js';
+import { ObjectIdString, RenderQuery, serializedAs } from '../schemas/common.js';
+import { toUserDocument, UserDocument } from '../schemas/user.js';
+import type { Api } from './api.js';
+import { targetUser } from './target-user.js';
+
+const UserParams = Type.Object({ userId: ObjectIdString });
+const UsernameParams = Type.Object({ username: Type.String({ minLength: 1, maxLength: 256 }) });
+
+/** `/users/{USER-ID}` and `/users/byName/{USER-NAME}`: how users find their own id. */
+export function userRoutes(api: Api, context: ApiContext): void {
+  const { store } = context;
+  const document = (request: Parameters<typeof baseUrl>[0], user: UserRecord) =>
+    toUserDocument(user, `${baseUrl(request, context.publicUrl)}${api.prefix}/users/${user.id}`);
+
+  api.get(
+    '/users/:userId',
+    {
+      schema: {
+        params: UserParams,
+        querystring: RenderQuery,
+        response: { 200: serializedAs(UserDocument) },
+      },
+    },
+    async (request) => {
+      const user = await targetUser(store, request.principal, request.params.userId);
+      return document(request, user);
+    },
+  );
+
+  api.get(
+    '/users/byName/:username',
+    {
+      schema: {
+        params: UsernameParams,
+        querystring: RenderQuery,
+        response: { 200: serializedAs(UserDocument) },
+      },
+    },
+    async (request) => {
+      const { principal } = request;
+      const { username } = request.params;
+      if (principal?.username === username) return document(request, principal);
+      const user = principal ? await store.getUserByUsername(username) : undefined;
+      if (!user || !principal || !mayActOnUser(principal, user.id)) throw unauthorized();
+      return document(request, user);
+    },
+  );
+}

@@ -1,0 +1,67 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { obfuscateKey } from '../../domain/keys.js';
+import type { ApiKeyRecord } from '../../domain/records.js';
+import { ListDocument, ObjectIdString } from './common.js';
+
+// Properties are listed alphabetically: the serializer emits them in this order, as Atlas does.
+const keyFields = {
+  createdAt: Type.String({ description: 'When the key was created (UTC, second precision)' }),
+  description: Type.String({ maxLength: 250 }),
+  enabled: Type.Boolean(),
+  id: ObjectIdString,
+};
+
+export const ApiKeyDocument = Type.Object({
+  ...keyFields,
+  lastUsed: Type.Optional(Type.String({ description: 'Latest successful authentication' })),
+  obfuscatedKey: Type.String({ examples: ['********-****-****-92732876eeae'] }),
+  usedCount: Type.Integer({ description: 'Successful authentications with this key' }),
+  userId: ObjectIdString,
+});
+export type ApiKeyDocument = Static<typeof ApiKeyDocument>;
+
+/** The only document that carries the full key: the 201 answer to a create. */
+export const CreatedApiKeyDocument = Type.Object({
+  ...keyFields,
+  key: Type.String({ description: 'The full key. Shown once, never again.' }),
+  usedCount: Type.Integer(),
+  userId: ObjectIdString,
+});
+export type CreatedApiKeyDocument = Static<typeof CreatedApiKeyDocument>;
+
+export const ApiKeyList = ListDocument(ApiKeyDocument);
+
+export const CreateApiKeyBody = Type.Object(
+  { description: Type.String({ maxLength: 250 }) },
+  { additionalProperties: false },
+);
+
+export const UpdateApiKeyBody = Type.Object(
+  { enabled: Type.Boolean() },
+  { additionalProperties: false },
+);
+
+export function toApiKeyDocument(key: ApiKeyRecord): ApiKeyDocument {
+  return {
+    createdAt: key.createdAt,
+    description: key.description,
+    enabled: key.enabled,
+    id: key.id,
+    ...(key.lastUsed === undefined ? {} : { lastUsed: key.lastUsed }),
+    obfuscatedKey: obfuscateKey(key.suffix),
+    usedCount: key.usedCount,
+    userId: key.userId,
+  };
+}
+
+export function toCreatedApiKeyDocument(key: ApiKeyRecord, fullKey: string): CreatedApiKeyDocument {
+  return {
+    createdAt: key.createdAt,
+    description: key.description,
+    enabled: key.enabled,
+    id: key.id,
+    key: fullKey,
+    usedCount: key.usedCount,
+    userId: key.userId,
+  };
+}

@@ -1,0 +1,94 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import { pino } from 'pino';
+import type { ServerConfig } from './config.js';
+import { createDigestAuthenticator } from './digest/index.js';
+import { CredentialCache } from './domain/credential-cache.js';
+import { realmFixedMessage, resolveRealm } from './domain/realm.js';
+import { buildApp } from './http/app.js';
+import { openStore } from './store/open-store.js';
+import type { Store } from './store/store.js';
+import { UsageCounter } from './usage/usage-counter.js';
+
+export class ConfigurationError extends Error {}
+
+// Secrets never reach a log line, whatever the level.
+const REDACT = ['req.headers.authorization', 'headers.authorization', 'key', 'ha1', 'password'];
+
+export function createLogger(level: ServerConfig['logLevel']): FastifyBaseLogger {
+  return pino({ level, redact: { paths: REDACT, censor: '[redacted]' } });
+}
+
+/**
+ * The nonce secret is shared by every instance on this database, so a nonce issued by one
+ * verifies on another. A previous secret, if set, still verifies during a rotation.
+ */
+async function nonceSecrets(store: Store): Promise<Buffer[]> {
+  const current = await store.setSettingIfAbsent('nonce_secret', randomBytes(32).toString('hex'));
+  const previous = await store.getSetting('nonce_secret_previous');
+  return [current, previous].filter((s): s is string => !!s).map((s) => Buffer.from(s, 'hex'));
+}
+
+export interface Service {
+  readonly app: Awaited<ReturnType<typeof buildApp>>;
+  readonly store: Store;
+  readonly realm: string;
+  /** Stops accepting requests, writes pending usage counts, closes the database. */
+  close(): Promise<void>;
+}
+
+export async function createService(
+  config: ServerConfig,
+  logger: FastifyBaseLogger,
+): Promise<Service> {
+  const store = await openStore(config.database, { logger });
+  try {
+    const realm = await resolveRealm(store, config.realm);
+    if (!realm.ok) {
+      const stored = (await store.getSetting('realm')) ?? '';
+      throw new ConfigurationError(realmFixedMessage(stored));
+    }
+    const authenticator = createDigestAuthenticator({
+      realm: realm.value,
+      algorithms: config.digestAlgorithms,
+      nonceSecrets: await nonceSecrets(store),
+      nonceLifetimeMs: config.nonceLifetimeSeconds * 1000,
+    });
+    const credentials = new CredentialCache(store);
+    await credentials.refresh();
+    const usage = new UsageCounter(store, (error) =>
+      logger.error({ err: error }, 'usage flush failed'),
+    );
+    const app = await buildApp(
+      {
+        store,
+        authenticator,
+        credentials,
+        usage,
+        realm: realm.value,
+        publicUrl: config.publicUrl,
+        maxKeysPerUser: config.maxKeysPerUser,
+      },
+      { bodyLimit: config.bodyLimitBytes, loggerInstance: logger },
+    );
+    usage.start(config.usageFlushIntervalMs);
+    const poll = setInterval(() => {
+      credentials.refresh().catch((error) => logger.warn({ err: error }, 'revision poll failed'));
+    }, 1000);
+    poll.unref();
+    return {
+      app,
+      store,
+      realm: realm.value,
+      async close() {
+        clearInterval(poll);
+        await app.close();
+        await usage.stop();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}

@@ -1,0 +1,105 @@
+import type { ApiKeyRecord, ObjectId, Timestamp } from '../domain/records.js';
+import { latest, toTimestamp } from '../domain/time.js';
+import type { UsageDelta } from '../store/store.js';
+
+export interface UsageSink {
+  applyUsage(deltas: readonly UsageDelta[]): Promise<void>;
+}
+
+interface Pending {
+  count: number;
+  lastUsed: Timestamp;
+}
+
+/**
+ * Counts successful authentications per key in memory and writes them in one transaction
+ * per interval, so the request path never waits on a write. A clean stop flushes
+ * everything; a crash loses at most the counts of one interval.
+ */
+export class UsageCounter {
+  private pending = new Map<ObjectId, Pending>();
+  /** The batch being written: still counted by `unflushed` until the write lands. */
+  private inFlight = new Map<ObjectId, Pending>();
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly sink: UsageSink,
+    private readonly onError: (error: unknown) => void = () => {},
+  ) {}
+
+  record(keyId: ObjectId, at: Timestamp = toTimestamp()): void {
+    const entry = this.pending.get(keyId);
+    if (entry) {
+      entry.count += 1;
+      entry.lastUsed = latest(at, entry.lastUsed);
+    } else {
+      this.pending.set(keyId, { count: 1, lastUsed: at });
+    }
+  }
+
+  /** Counts not yet written for one key. */
+  unflushed(keyId: ObjectId): Readonly<Pending> | undefined {
+    const pending = this.pending.get(keyId);
+    const inFlight = this.inFlight.get(keyId);
+    if (!pending || !inFlight) return pending ?? inFlight;
+    return {
+      count: pending.count + inFlight.count,
+      lastUsed: latest(pending.lastUsed, inFlight.lastUsed),
+    };
+  }
+
+  /** The key with its counts not yet written added, so lists show current figures. */
+  withUnflushed(key: ApiKeyRecord): ApiKeyRecord {
+    const pending = this.unflushed(key.id);
+    if (!pending) return key;
+    return {
+      ...key,
+      usedCount: key.usedCount + pending.count,
+      lastUsed: latest(pending.lastUsed, key.lastUsed),
+    };
+  }
+
+  start(intervalMs: number): void {
+    this.timer = setInterval(() => void this.flush(), intervalMs);
+    this.timer.unref();
+  }
+
+  /** Writes what is pending; flushes never overlap, so counts are never written twice. */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(() => this.writeBatch());
+    return this.flushing;
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.flush();
+  }
+
+  private async writeBatch(): Promise<void> {
+    if (this.pending.size === 0) return;
+    const batch = this.pending;
+    this.pending = new Map();
+    this.inFlight = batch;
+    const deltas = [...batch].map(([keyId, { count, lastUsed }]) => ({ keyId, count, lastUsed }));
+    try {
+      await this.sink.applyUsage(deltas);
+    } catch (error) {
+      for (const delta of deltas) this.merge(delta);
+      this.onError(error);
+    } finally {
+      this.inFlight = new Map();
+    }
+  }
+
+  private merge({ keyId, count, lastUsed }: UsageDelta): void {
+    const entry = this.pending.get(keyId);
+    if (!entry) {
+      this.pending.set(keyId, { count, lastUsed });
+      return;
+    }
+    entry.count += count;
+    entry.lastUsed = latest(lastUsed, entry.lastUsed);
+  }
+}

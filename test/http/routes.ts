@@ -1,0 +1,40 @@
+import type { InjectOptions } from 'fastify';
+import type { TestApi } from '../support/api.js';
+
+export interface RouteCase {
+  readonly name: string;
+  readonly method: NonNullable<InjectOptions['method']>;
+  /** The path for a target user (and key); `api` supplies the ids. */
+  readonly url: (api: TestApi, userId: string) => string;
+  readonly body?: unknown;
+  readonly success: number;
+}
+
+/** Every authenticated resource, for the suites that must hold on all of them. */
+export const ROUTES: readonly RouteCase[] = [
+  {
+    name: 'create key',
+    method: 'POST',
+    url: (_, id) => `/users/${id}/keys`,
+    body: { description: 'x' },
+    success: 201,
+  },
+  { name: 'list keys', method: 'GET', url: (_, id) => `/users/${id}/keys`, success: 200 },
+  {
+    name: 'update key',
+    method: 'PATCH',
+    url: (api, id) =>
+      `/users/${id}/keys/${id === api.alice.user.id ? api.alice.keyId : api.bob.keyId}`,
+    body: { enabled: true },
+    success: 200,
+  },
+  { name: 'get user', method: 'GET', url: (_, id) => `/users/${id}`, success: 200 },
+  {
+    name: 'get user by name',
+    method: 'GET',
+    url: (api, id) =>
+      `/users/byName/${id === api.alice.user.id ? api.alice.username : api.bob.username}`,
+    success: 200,
+  },
+  { name: 'list org users', method: 'GET', url: (api) => `/orgs/${api.orgId}/users`, success: 200 },
+];
