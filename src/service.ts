@@ -33,6 +33,8 @@ export interface Service {
   readonly app: Awaited<ReturnType<typeof buildApp>>;
   readonly store: Store;
   readonly realm: string;
+  readonly usage: UsageCounter;
+  readonly credentials: CredentialCache;
   /** Stops accepting requests, writes pending usage counts, closes the database. */
   close(): Promise<void>;
 }
@@ -80,6 +82,8 @@ export async function createService(
       app,
       store,
       realm: realm.value,
+      usage,
+      credentials,
       async close() {
         clearInterval(poll);
         await app.close();

@@ -1,19 +1,27 @@
+import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { ConfigurationError } from '../service.js';
 import { keysCommand } from './keys.js';
+import { migrateCommand } from './migrate.js';
 import { orgsCommand } from './orgs.js';
 import { CliError } from './output.js';
 import { serveCommand } from './serve.js';
 import { usersCommand } from './users.js';
 
+const { version: VERSION } = createRequire(import.meta.url)('../../package.json') as {
+  version: string;
+};
+
 const program = new Command('keyward')
   .description('Personal API keys with HTTP Digest authentication, Atlas-compatible')
+  .version(VERSION)
   .showHelpAfterError()
   .exitOverride()
   .addCommand(serveCommand())
   .addCommand(orgsCommand())
   .addCommand(usersCommand())
-  .addCommand(keysCommand());
+  .addCommand(keysCommand())
+  .addCommand(migrateCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -56,6 +56,7 @@ export class TestApi {
 
   private constructor(
     readonly service: Service,
+    private readonly config: ServerConfig,
     private readonly folder: string,
     readonly orgId: string,
     readonly alice: Account,
@@ -73,12 +74,18 @@ export class TestApi {
     const org = { orgId, roleName: 'ORG_MEMBER' } as const;
     return new TestApi(
       service,
+      config,
       folder,
       orgId,
       await account({ username: 'alice@example.com', org, firstName: 'Alice' }),
       await account({ username: 'bob@example.com', org }),
       await account({ username: 'root', globalOwner: true }),
     );
+  }
+
+  /** The database the service runs on (a file path or a postgres:// URL). */
+  get database(): string {
+    return this.config.database;
   }
 
   get app() {

@@ -1,0 +1,140 @@
+// The Digest authenticator: challenge, parse, verify. Synchronous and framework-free; the
+// HTTP layer looks up the user's keys (it may await a store) between parse and verify.
+//
+// Verification order matters: cheap checks that need no secret come first; the nonce's
+// expiry is judged only after the response verifies, because `stale=true` tells the
+// client "your key is right, retry with a fresh nonce" and must never be said to someone
+// who does not hold the key (RFC 7616 §3.3 stale).
+
+import type { KeyCredential } from '../domain/records.js';
+import { type Algorithm, hashOf, parseAlgorithm } from './algorithms.js';
+import { authenticationInfo, challengeHeaders } from './challenge.js';
+import { createNonceCodec } from './nonce.js';
+import {
+  type DigestCredentials,
+  type ParsedAuthorization,
+  parseAuthorization,
+} from './parse-authorization.js';
+import { ReplayWindow, type ReplayWindowOptions } from './replay-window.js';
+import { dummyHa1s, matchKey } from './verify.js';
+
+export type RejectReason =
+  | 'wrong-realm'
+  | 'algorithm-not-enabled'
+  | 'forged-nonce'
+  | 'unknown-user'
+  | 'wrong-response'
+  | 'expired-nonce'
+  | 'evicted-nonce'
+  | 'nc-below-window'
+  | 'replay';
+
+export type VerifyOutcome =
+  | { readonly kind: 'authenticated'; readonly keyId: string; readonly authenticationInfo: string }
+  | { readonly kind: 'malformed'; readonly detail: string }
+  | { readonly kind: 'rejected'; readonly stale: boolean; readonly reason: RejectReason };
+
+export interface DigestRequest {
+  readonly method: string;
+  /** The raw request target as received (Node's `req.url`), not a normalized path. */
+  readonly uri: string;
+}
+
+export interface DigestAuthenticatorOptions {
+  readonly realm: string;
+  /** Challenge order; also the set of algorithms accepted. */
+  readonly algorithms: readonly Algorithm[];
+  /** The first signs nonces; all verify (rotation). Each at least 16 bytes. */
+  readonly nonceSecrets: readonly Buffer[];
+  readonly nonceLifetimeMs?: number;
+  readonly replayWindow?: ReplayWindowOptions;
+  readonly now?: () => number;
+}
+
+export interface DigestAuthenticator {
+  readonly realm: string;
+  readonly algorithms: readonly Algorithm[];
+  /** WWW-Authenticate values: a fresh nonce, one line per enabled algorithm. */
+  challenge(stale: boolean): string[];
+  parse(authorization: string | readonly string[] | undefined): ParsedAuthorization;
+  /** `keys` are the user's enabled keys; undefined when there is no such user. */
+  verify(
+    credentials: DigestCredentials,
+    request: DigestRequest,
+    keys: readonly KeyCredential[] | undefined,
+  ): VerifyOutcome;
+}
+
+function rejected(reason: RejectReason, stale = false): VerifyOutcome {
+  return { kind: 'rejected', stale, reason };
+}
+
+const URI_MISMATCH: VerifyOutcome = {
+  kind: 'malformed',
+  detail: 'uri does not match the request target',
+};
+
+export function createDigestAuthenticator(
+  options: DigestAuthenticatorOptions,
+): DigestAuthenticator {
+  const { realm } = options;
+  const algorithms = [...options.algorithms];
+  if (algorithms.length === 0) throw new Error('createDigestAuthenticator: no algorithms');
+  if (new Set(algorithms).size !== algorithms.length) {
+    throw new Error('createDigestAuthenticator: duplicate algorithm');
+  }
+  const enabled: ReadonlySet<Algorithm> = new Set(algorithms);
+  const lifetimeMs = options.nonceLifetimeMs ?? 300_000;
+  const now = options.now ?? Date.now;
+  const nonces = createNonceCodec({ secrets: options.nonceSecrets, lifetimeMs, now });
+  const window = new ReplayWindow(options.replayWindow);
+  const dummy = dummyHa1s();
+
+  return {
+    realm,
+    algorithms,
+    challenge: (stale) => challengeHeaders(realm, nonces.issue(), algorithms, stale),
+    parse: parseAuthorization,
+
+    verify(credentials, request, keys) {
+      if (credentials.uri !== request.uri) return URI_MISMATCH;
+      if (credentials.realm !== realm) return rejected('wrong-realm');
+      const alg =
+        credentials.algorithm === undefined ? 'MD5' : parseAlgorithm(credentials.algorithm);
+      if (alg === undefined || !enabled.has(alg)) return rejected('algorithm-not-enabled');
+
+      const at = now();
+      const nonce = nonces.open(credentials.nonce, at);
+      if (nonce.kind === 'forged') return rejected('forged-nonce');
+
+      const match = matchKey(
+        alg,
+        credentials,
+        request.method,
+        keys ?? [],
+        window.keyFor(credentials.nonce),
+        dummy[hashOf(alg)],
+      );
+      if (match === undefined)
+        return rejected(keys === undefined ? 'unknown-user' : 'wrong-response');
+      if (nonce.kind === 'expired') return rejected('expired-nonce', true);
+
+      window.purgeIssuedBefore(at - lifetimeMs);
+      const keyId = match.key.keyId;
+      switch (window.accept(credentials.nonce, nonce.issuedAt, credentials.ncValue, keyId)) {
+        case 'replay':
+          return rejected('replay');
+        case 'evicted':
+          return rejected('evicted-nonce', true);
+        case 'below-window':
+          return rejected('nc-below-window', true);
+        case 'accepted':
+          return {
+            kind: 'authenticated',
+            keyId,
+            authenticationInfo: authenticationInfo(alg, match.ha1, credentials),
+          };
+      }
+    },
+  };
+}
