@@ -1,0 +1,91 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createNonceCodec } from '../../src/digest/index.js';
+
+const SECRET_A = Buffer.alloc(32, 0xa1);
+const SECRET_B = Buffer.alloc(32, 0xb2);
+
+function clock(start = 1_700_000_000_000) {
+  let t = start;
+  return { now: () => t, advance: (ms: number) => (t += ms) };
+}
+
+describe('nonce codec', () => {
+  it('issues distinct 42-character base64url nonces that open as valid with their issue time', () => {
+    const c = clock();
+    const codec = createNonceCodec({ secrets: [SECRET_A], lifetimeMs: 300_000, now: c.now });
+    const a = codec.issue();
+    const b = codec.issue();
+    expect(a).toMatch(/^[A-Za-z0-9_-]{42}$/);
+    expect(a).not.toBe(b);
+    expect(codec.open(a)).toEqual({ kind: 'valid', issuedAt: c.now() });
+  });
+
+  it('is valid up to and including its lifetime, expired after', () => {
+    const c = clock();
+    const codec = createNonceCodec({ secrets: [SECRET_A], lifetimeMs: 1000, now: c.now });
+    const issuedAt = c.now();
+    const nonce = codec.issue();
+    c.advance(1000);
+    expect(codec.open(nonce)).toEqual({ kind: 'valid', issuedAt });
+    c.advance(1);
+    expect(codec.open(nonce)).toEqual({ kind: 'expired', issuedAt });
+    expect(codec.open(nonce, issuedAt + 10)).toEqual({ kind: 'valid', issuedAt });
+  });
+
+  it('rejects a nonce with any byte changed as forged', () => {
+    const codec = createNonceCodec({ secrets: [SECRET_A], lifetimeMs: 300_000 });
+    const nonce = codec.issue();
+    const bytes = Buffer.from(nonce, 'base64url');
+    fc.assert(
+      fc.property(fc.nat(bytes.length - 1), fc.integer({ min: 1, max: 255 }), (index, xor) => {
+        const forged = Buffer.from(bytes);
+        forged[index]! ^= xor;
+        expect(codec.open(forged.toString('base64url'))).toEqual({ kind: 'forged' });
+      }),
+    );
+  });
+
+  it.each([
+    ['empty', ''],
+    ['too short', 'abc'],
+    ['too long', 'A'.repeat(43)],
+    ['not base64url', '!'.repeat(42)],
+  ])('rejects %s as forged', (_name, nonce) => {
+    const codec = createNonceCodec({ secrets: [SECRET_A], lifetimeMs: 300_000 });
+    expect(codec.open(nonce)).toEqual({ kind: 'forged' });
+  });
+
+  it('rejects a non-canonical spelling of an authentic nonce', () => {
+    const codec = createNonceCodec({ secrets: [SECRET_A], lifetimeMs: 300_000 });
+    const nonce = codec.issue();
+    // 31 bytes leave the last character's 4 low bits unused; flipping them decodes the same.
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = alphabet.indexOf(nonce.at(-1)!);
+    const alias = nonce.slice(0, -1) + alphabet[last ^ 1];
+    expect(Buffer.from(alias, 'base64url')).toEqual(Buffer.from(nonce, 'base64url'));
+    expect(codec.open(alias)).toEqual({ kind: 'forged' });
+  });
+
+  it('rejects a nonce signed under an unknown secret', () => {
+    const other = createNonceCodec({ secrets: [SECRET_B], lifetimeMs: 300_000 });
+    const codec = createNonceCodec({ secrets: [SECRET_A], lifetimeMs: 300_000 });
+    expect(codec.open(other.issue())).toEqual({ kind: 'forged' });
+  });
+
+  it('rotation: the new secret signs, the old one still verifies', () => {
+    const before = createNonceCodec({ secrets: [SECRET_A], lifetimeMs: 300_000 });
+    const after = createNonceCodec({ secrets: [SECRET_B, SECRET_A], lifetimeMs: 300_000 });
+    const onlyB = createNonceCodec({ secrets: [SECRET_B], lifetimeMs: 300_000 });
+    expect(after.open(before.issue()).kind).toBe('valid');
+    expect(onlyB.open(after.issue()).kind).toBe('valid');
+    expect(before.open(after.issue()).kind).toBe('forged');
+  });
+
+  it('refuses to start without a secret or with a short one', () => {
+    expect(() => createNonceCodec({ secrets: [], lifetimeMs: 1 })).toThrow(/secret/);
+    expect(() => createNonceCodec({ secrets: [Buffer.alloc(8)], lifetimeMs: 1 })).toThrow(
+      /16 bytes/,
+    );
+  });
+});
