@@ -3,8 +3,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import { pino } from 'pino';
 import type { ServerConfig } from './config.js';
 import { createDigestAuthenticator } from './digest/index.js';
-import { CredentialCache } from './domain/credential-cache.js';
 import { realmFixedMessage, resolveRealm } from './domain/realm.js';
+import { UserCache } from './domain/user-cache.js';
 import { buildApp } from './http/app.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
@@ -34,7 +34,7 @@ export interface Service {
   readonly store: Store;
   readonly realm: string;
   readonly usage: UsageCounter;
-  readonly credentials: CredentialCache;
+  readonly users: UserCache;
   /** Stops accepting requests, writes pending usage counts, closes the database. */
   close(): Promise<void>;
 }
@@ -56,16 +56,17 @@ export async function createService(
       nonceSecrets: await nonceSecrets(store),
       nonceLifetimeMs: config.nonceLifetimeSeconds * 1000,
     });
-    const credentials = new CredentialCache(store);
-    await credentials.refresh();
-    const usage = new UsageCounter(store, (error) =>
-      logger.error({ err: error }, 'usage flush failed'),
-    );
+    const users = new UserCache(store);
+    await users.refresh();
+    const usage = new UsageCounter(store, {
+      onError: (error) => logger.error({ err: error }, 'usage flush failed'),
+      onFlushed: (keyIds) => users.invalidateKeys(keyIds),
+    });
     const app = await buildApp(
       {
         store,
         authenticator,
-        credentials,
+        users,
         usage,
         realm: realm.value,
         publicUrl: config.publicUrl,
@@ -75,7 +76,7 @@ export async function createService(
     );
     usage.start(config.usageFlushIntervalMs);
     const poll = setInterval(() => {
-      credentials.refresh().catch((error) => logger.warn({ err: error }, 'revision poll failed'));
+      users.refresh().catch((error) => logger.warn({ err: error }, 'revision poll failed'));
     }, 1000);
     poll.unref();
     return {
@@ -83,7 +84,7 @@ export async function createService(
       store,
       realm: realm.value,
       usage,
-      credentials,
+      users,
       async close() {
         clearInterval(poll);
         await app.close();

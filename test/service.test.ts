@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { issueKey } from '../src/domain/keys.js';
 import { ConfigurationError, createService } from '../src/service.js';
 import { openStore } from '../src/store/open-store.js';
 import { ATLAS, TestApi, testConfig } from './support/api.js';
@@ -64,8 +65,21 @@ describe('the service', () => {
       await other.setKeyEnabled(alice.user.id, alice.keyId, false);
       await other.close();
       expect((await api.request({ url, as: alice })).statusCode).toBe(200); // still cached
-      await api.service.credentials.refresh();
+      await api.service.users.refresh();
       expect((await api.request({ url, as: alice })).statusCode).toBe(401);
+      // Keys created elsewhere appear in the (cached) list once the revision moves.
+      const bobKeys = `${ATLAS}/users/${api.bob.user.id}/keys`;
+      expect((await api.request({ url: bobKeys, as: api.bob })).json().totalCount).toBe(1);
+      const third = await openStore(api.database);
+      await issueKey(third, {
+        user: api.bob.user,
+        description: 'cli',
+        realm: api.service.realm,
+        maxKeysPerUser: 100,
+      });
+      await third.close();
+      await api.service.users.refresh();
+      expect((await api.request({ url: bobKeys, as: api.bob })).json().totalCount).toBe(2);
     } finally {
       await api.close();
     }

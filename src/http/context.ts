@@ -1,6 +1,6 @@
 import type { DigestAuthenticator } from '../digest/index.js';
-import type { CredentialCache } from '../domain/credential-cache.js';
 import type { UserRecord } from '../domain/records.js';
+import type { UserCache } from '../domain/user-cache.js';
 import type { Store } from '../store/store.js';
 import type { UsageCounter } from '../usage/usage-counter.js';
 
@@ -8,7 +8,7 @@ import type { UsageCounter } from '../usage/usage-counter.js';
 export interface ApiContext {
   readonly store: Store;
   readonly authenticator: DigestAuthenticator;
-  readonly credentials: CredentialCache;
+  readonly users: UserCache;
   readonly usage: UsageCounter;
   readonly realm: string;
   readonly publicUrl: string | undefined;

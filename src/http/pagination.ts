@@ -33,3 +33,8 @@ export async function listPage<T, D>(
     ...(includeCount ? { totalCount: page.total ?? 0 } : {}),
   };
 }
+
+/** A page of a list held in memory, as the store would have answered it. */
+export function pageOf<T>(items: readonly T[], page: PageRequest): Page<T> {
+  return { items: items.slice(page.offset, page.offset + page.limit), total: items.length };
+}

@@ -60,7 +60,29 @@ function sqliteDialect(path: string): Dialect {
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
   database.pragma('synchronous = NORMAL');
-  return new SqliteDialect({ database });
+  return new SqliteDialect({ database: withStatementCache(database) });
+}
+
+/**
+ * Kysely prepares every query afresh; preparing costs more than running the small queries
+ * keyward makes. The store issues a fixed set of SQL strings (values are bound), so a small
+ * map of prepared statements covers them all; the bound keeps a pathological caller from
+ * growing it without limit.
+ */
+function withStatementCache(database: SqliteDatabase.Database, limit = 256) {
+  const statements = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(sql: string) {
+      let statement = statements.get(sql);
+      if (!statement) {
+        if (statements.size >= limit) statements.clear();
+        statement = database.prepare(sql);
+        statements.set(sql, statement);
+      }
+      return statement;
+    },
+  };
 }
 
 /** Failed queries at debug (unique violations are expected), slow ones at warn. */

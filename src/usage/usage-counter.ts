@@ -25,7 +25,11 @@ export class UsageCounter {
 
   constructor(
     private readonly sink: UsageSink,
-    private readonly onError: (error: unknown) => void = () => {},
+    private readonly hooks: {
+      onError?: (error: unknown) => void;
+      /** After a batch is written: caches holding stored counts for these keys are stale. */
+      onFlushed?: (keyIds: Iterable<ObjectId>) => void;
+    } = {},
   ) {}
 
   record(keyId: ObjectId, at: Timestamp = toTimestamp()): void {
@@ -85,11 +89,12 @@ export class UsageCounter {
     const deltas = [...batch].map(([keyId, { count, lastUsed }]) => ({ keyId, count, lastUsed }));
     try {
       await this.sink.applyUsage(deltas);
-    } catch (error) {
-      for (const delta of deltas) this.merge(delta);
-      this.onError(error);
-    } finally {
       this.inFlight = new Map();
+      this.hooks.onFlushed?.(batch.keys());
+    } catch (error) {
+      this.inFlight = new Map();
+      for (const delta of deltas) this.merge(delta);
+      this.hooks.onError?.(error);
     }
   }
 

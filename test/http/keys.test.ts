@@ -106,6 +106,30 @@ describe('personal API keys', () => {
   });
 });
 
+describe('usage counts in lists', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await TestApi.start({ usageFlushIntervalMs: 60_000 });
+  });
+  afterAll(() => api.close());
+
+  it('stay exact across flushes while the list is served from memory', async () => {
+    const { bob } = api;
+    const url = `${ATLAS}/users/${bob.user.id}/keys`;
+    const count = async () => (await api.request({ url, as: bob })).json().results[0].usedCount;
+    expect(await count()).toBe(1); // the list request itself
+    for (let i = 0; i < 4; i++)
+      await api.request({ url: `${ATLAS}/users/${bob.user.id}`, as: bob });
+    expect(await count()).toBe(6);
+    await api.service.usage.flush();
+    expect(await count()).toBe(7);
+    await api.service.usage.flush();
+    await api.service.usage.flush();
+    expect(await count()).toBe(8);
+    expect((await api.service.store.getKey(bob.user.id, bob.keyId))?.usedCount).toBe(7);
+  });
+});
+
 describe('key lifecycle', () => {
   let api: TestApi;
   beforeAll(async () => {

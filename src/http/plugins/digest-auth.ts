@@ -10,7 +10,7 @@ import { ApiError, unauthorized } from '../errors.js';
  * themselves live in src/digest; this only adapts them to HTTP.
  */
 export function digestAuthentication(context: ApiContext) {
-  const { authenticator, credentials, usage } = context;
+  const { authenticator, users, usage } = context;
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const parsed = authenticator.parse(authorizationValues(request.raw.rawHeaders));
     if (parsed.kind === 'missing') throw unauthorized();
@@ -18,8 +18,8 @@ export function digestAuthentication(context: ApiContext) {
       throw new ApiError('INVALID_AUTHORIZATION_HEADER', parsed.detail);
     }
     const { username } = parsed.credentials;
-    const cached = credentials.peek(username);
-    const principal = cached ? cached.value : await credentials.get(username);
+    const cached = users.peek(username);
+    const principal = cached ? cached.credentials : await users.credentials(username);
     const outcome = authenticator.verify(
       parsed.credentials,
       { method: request.raw.method ?? 'GET', uri: request.raw.url ?? '' },

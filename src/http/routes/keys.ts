@@ -3,7 +3,7 @@ import { issueKey } from '../../domain/keys.js';
 import type { ApiContext } from '../context.js';
 import { ApiError, unauthorized } from '../errors.js';
 import { selfHref } from '../links.js';
-import { listPage } from '../pagination.js';
+import { listPage, pageOf } from '../pagination.js';
 import {
   ApiKeyDocument,
   ApiKeyList,
@@ -22,7 +22,7 @@ const KeyParams = Type.Object({ userId: ObjectIdString, keyId: ObjectIdString })
 
 /** `/users/{USER-ID}/keys[/{KEY-ID}]`: a user's own personal API keys. */
 export function keyRoutes(api: Api, context: ApiContext): void {
-  const { store, usage, credentials } = context;
+  const { store, usage, users } = context;
 
   const keyNotFound = (keyId: string) =>
     new ApiError('API_KEY_NOT_FOUND', `No API key with ID ${keyId} exists for this user.`, [keyId]);
@@ -53,7 +53,7 @@ export function keyRoutes(api: Api, context: ApiContext): void {
           `A user may hold at most ${context.maxKeysPerUser} API keys; delete one first.`,
         );
       }
-      credentials.invalidate(user.username);
+      users.invalidate(user.username);
       reply.code(201);
       return toCreatedApiKeyDocument(issued.value.record, issued.value.key);
     },
@@ -70,10 +70,12 @@ export function keyRoutes(api: Api, context: ApiContext): void {
     },
     async (request) => {
       const user = await targetUser(store, request.principal, request.params.userId);
+      // A user's own list comes from memory; others' (a GLOBAL_OWNER's view) from the store.
+      const cached = user === request.principal ? await users.keys(user.username) : undefined;
       return listPage(
         selfHref(request, context.publicUrl),
         request.query,
-        (page) => store.listKeys(user.id, page),
+        (page) => (cached ? Promise.resolve(pageOf(cached, page)) : store.listKeys(user.id, page)),
         (key) => toApiKeyDocument(usage.withUnflushed(key)),
       );
     },
@@ -94,7 +96,7 @@ export function keyRoutes(api: Api, context: ApiContext): void {
       const user = await targetUser(store, request.principal, userId);
       const key = await store.setKeyEnabled(user.id, keyId, request.body.enabled);
       if (!key) throw keyNotFound(keyId);
-      credentials.invalidate(user.username);
+      users.invalidate(user.username);
       return toApiKeyDocument(usage.withUnflushed(key));
     },
   );
@@ -106,7 +108,7 @@ export function keyRoutes(api: Api, context: ApiContext): void {
       const { userId, keyId } = request.params;
       const user = await targetUser(store, request.principal, userId);
       if (!(await store.deleteKey(user.id, keyId))) throw keyNotFound(keyId);
-      credentials.invalidate(user.username);
+      users.invalidate(user.username);
       return reply.code(204).send();
     },
   );
