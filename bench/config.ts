@@ -1,0 +1,65 @@
+// What `npm run bench` can be told, all through the environment:
+//
+//   BENCH_SCENARIOS    letters of the scenarios to run (default abcdef; e.g. "a,b" or "ab")
+//   BENCH_DURATION     seconds per measured run (default 6)
+//   BENCH_WARMUP       seconds of unmeasured load per arm before the first round (default 2)
+//   BENCH_ROUNDS       alternating rounds over keyward / Apache / bare node (default 3)
+//   BENCH_CONNECTIONS  concurrent connections (default 50)
+//   BENCH_KEYWARD_ARGS extra `keyward serve` flags, e.g. "--log-level warn"
+//   BENCH_CPU_PROF     a folder: keyward runs under `node --cpu-prof` and writes its profiles there
+//   BENCH_RESULTS      where the JSON goes (default bench/results)
+
+import { resolve } from 'node:path';
+
+export const SCENARIO_IDS = ['a', 'b', 'c', 'd', 'e', 'f'] as const;
+export type ScenarioId = (typeof SCENARIO_IDS)[number];
+
+export interface BenchConfig {
+  readonly scenarios: ReadonlySet<ScenarioId>;
+  readonly durationSeconds: number;
+  readonly warmupSeconds: number;
+  readonly rounds: number;
+  readonly connections: number;
+  readonly keywardArgs: readonly string[];
+  readonly cpuProfDir?: string;
+  readonly resultsDir: string;
+}
+
+function integer(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be an integer from ${min} to ${max}, not "${raw}"`);
+  }
+  return value;
+}
+
+function scenarios(): Set<ScenarioId> {
+  const raw = (process.env.BENCH_SCENARIOS ?? '').toLowerCase().replace(/[\s,]/g, '');
+  if (raw === '') return new Set(SCENARIO_IDS);
+  const chosen = new Set<ScenarioId>();
+  for (const letter of raw) {
+    if (!(SCENARIO_IDS as readonly string[]).includes(letter)) {
+      throw new Error(
+        `BENCH_SCENARIOS: unknown scenario "${letter}" (known: ${SCENARIO_IDS.join('')})`,
+      );
+    }
+    chosen.add(letter as ScenarioId);
+  }
+  return chosen;
+}
+
+export function readConfig(): BenchConfig {
+  const cpuProf = process.env.BENCH_CPU_PROF;
+  return {
+    scenarios: scenarios(),
+    durationSeconds: integer('BENCH_DURATION', 6, 1, 120),
+    warmupSeconds: integer('BENCH_WARMUP', 2, 0, 60),
+    rounds: integer('BENCH_ROUNDS', 3, 1, 20),
+    connections: integer('BENCH_CONNECTIONS', 50, 1, 1000),
+    keywardArgs: (process.env.BENCH_KEYWARD_ARGS ?? '').split(/\s+/).filter(Boolean),
+    ...(cpuProf ? { cpuProfDir: resolve(cpuProf) } : {}),
+    resultsDir: resolve(process.env.BENCH_RESULTS ?? new URL('results', import.meta.url).pathname),
+  };
+}

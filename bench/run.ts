@@ -1,0 +1,192 @@
+// `npm run bench`: keyward against Apache mod_auth_digest and a bare node:http ceiling, all
+// on loopback, in one run, with one load generator (bench/load/digest-autocannon.ts).
+// Installs nothing; see bench/config.ts for the BENCH_* knobs.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { join, relative } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { APACHE_INSTALL, apacheUnavailable, apacheVersion } from './baselines/apache.js';
+import { readConfig } from './config.js';
+import { keywardBuilt } from './keyward.js';
+import { runLoad } from './load/digest-autocannon.js';
+import { cpuSeconds, resetPeakRss, stopAll } from './proc.js';
+import {
+  type ArmSummary,
+  checkTargets,
+  type Sample,
+  summarise,
+  table,
+  targetTable,
+  writeReport,
+} from './report.js';
+import { type Arm, GROUPS, type StartedGroup } from './scenarios.js';
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+function machine(apache: string | undefined): Record<string, unknown> {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model ?? 'unknown',
+    cores: cpus.length,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    os: `${os.type()} ${os.release()}`,
+    node: process.version,
+    apache: apache ?? 'not run',
+    loadAverageAtStart: os.loadavg().map((n) => Math.round(n * 100) / 100),
+  };
+}
+
+async function measure(
+  group: StartedGroup,
+  arm: Arm,
+  seconds: number,
+  connections: number,
+  round: number,
+) {
+  const target = group.targets[arm.server]!;
+  const peakReset = resetPeakRss(target.pid);
+  const server0 = cpuSeconds(target.pid);
+  const generator0 = cpuSeconds('self');
+  const started = Date.now();
+  const result = await runLoad({
+    ...arm.load,
+    origin: target.origin,
+    connections: arm.connections ?? connections,
+    durationSeconds: seconds,
+  });
+  const wall = (Date.now() - started) / 1000;
+  const sample: Sample = {
+    round,
+    result,
+    serverCores: (cpuSeconds(target.pid) - server0) / wall,
+    generatorCores: (cpuSeconds('self') - generator0) / wall,
+    peakRssMb: target.peakRssMb(),
+  };
+  if (!peakReset && round === 0)
+    log(`  (peak RSS of ${arm.server} counts from its start: clear_refs not writable)`);
+  return sample;
+}
+
+async function main(): Promise<number> {
+  const config = readConfig();
+  if (!keywardBuilt()) {
+    log('keyward is not built: run `npm run build` (or `npm ci`) first.');
+    return 1;
+  }
+  const notes: string[] = [];
+  const unavailable = apacheUnavailable();
+  if (unavailable) {
+    const note = `Apache baseline skipped: ${unavailable}. To include it: ${APACHE_INSTALL}`;
+    notes.push(note);
+    log(note);
+  }
+  const keywardNodeArgs = config.cpuProfDir
+    ? ['--cpu-prof', '--cpu-prof-dir', config.cpuProfDir]
+    : [];
+  const info = machine(unavailable ? undefined : apacheVersion());
+  log(`bench on ${info.cores} × ${info.cpu}, ${info.os}, Node ${info.node}, ${info.apache}`);
+  log(
+    `scenarios ${[...config.scenarios].join('')}, ${config.rounds} rounds × ${config.durationSeconds} s ` +
+      `(+${config.warmupSeconds} s warm-up per arm), ${config.connections} connections`,
+  );
+
+  const summaries: ArmSummary[] = [];
+  const allSamples: Record<string, Sample[]> = {};
+  for (const group of GROUPS) {
+    if (!group.scenarios.some((s) => config.scenarios.has(s))) continue;
+    const dir = mkdtempSync(join(os.tmpdir(), 'keyward-bench-'));
+    try {
+      log(`\n== ${group.name}: starting servers and seeding`);
+      const started = await group.start({
+        dir,
+        selected: config.scenarios,
+        apache: !unavailable,
+        connections: config.connections,
+        keywardArgs: config.keywardArgs,
+        keywardNodeArgs,
+      });
+      for (const [kind, target] of Object.entries(started.targets))
+        log(`  ${kind} at ${target.origin}`);
+      if (config.warmupSeconds > 0) {
+        for (const arm of started.arms) {
+          const target = started.targets[arm.server]!;
+          await runLoad({
+            ...arm.load,
+            origin: target.origin,
+            connections: arm.connections ?? config.connections,
+            durationSeconds: config.warmupSeconds,
+          });
+        }
+      }
+      const samples = new Map<Arm, Sample[]>(started.arms.map((arm) => [arm, []]));
+      for (let round = 0; round < config.rounds; round++) {
+        // Rotate the order each round so no server always runs first (or right after a warm-up).
+        const order = started.arms.map((_, i) => started.arms[(i + round) % started.arms.length]!);
+        for (const arm of order) {
+          const sample = await measure(
+            started,
+            arm,
+            config.durationSeconds,
+            config.connections,
+            round,
+          );
+          samples.get(arm)!.push(sample);
+          const r = sample.result;
+          log(
+            `  round ${round + 1} ${arm.label.padEnd(6)} ${arm.server.padEnd(7)} ${Math.round(r.rps).toString().padStart(6)} req/s ` +
+              `p50 ${r.p50Ms.toFixed(1)} p99 ${r.p99Ms.toFixed(1)} ms, RSS ${sample.peakRssMb} MB, ` +
+              `cores ${sample.serverCores.toFixed(2)}/${sample.generatorCores.toFixed(2)}`,
+          );
+          await sleep(300); // let the closed connections drain
+        }
+      }
+      for (const [arm, list] of samples) {
+        summaries.push(summarise(arm, list, config.connections));
+        allSamples[`${arm.label} ${arm.server}`] = list;
+      }
+    } finally {
+      await stopAll();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  const targets = checkTargets(summaries);
+  log(`\n${table(summaries)}\n\n${targetTable(targets)}`);
+  const file = writeReport(config.resultsDir, {
+    date: new Date().toISOString(),
+    machine: info,
+    config: {
+      ...config,
+      scenarios: [...config.scenarios],
+      resultsDir: relative(process.cwd(), config.resultsDir),
+    },
+    notes,
+    arms: summaries,
+    targets,
+    samples: allSamples,
+  });
+  log(`\nwritten to ${file}`);
+  return 0;
+}
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    log(`\n${signal}: stopping every server the bench started`);
+    stopAll().finally(() => process.exit(130));
+  });
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  async (error: unknown) => {
+    console.error(error);
+    await stopAll();
+    process.exitCode = 1;
+  },
+);
