@@ -112,7 +112,7 @@ export interface KeywardTarget extends Target {
 
 /**
  * `keyward serve --port 0 --database <database> …extraArgs`, its log written to a file in
- * `dir`; the port is read from the pino line carrying `"address":"http://127.0.0.1:PORT"`.
+ * `dir`; the port is read from the line `keyward: serving on http://127.0.0.1:PORT` (stderr, any log level).
  */
 export async function startKeyward(
   database: string,
@@ -140,7 +140,7 @@ export async function startKeyward(
     const origin = await waitFor('keyward to listen', () => {
       if (child.exitCode !== null) throw new Error(`keyward exited (${child.exitCode}):\n${log()}`);
       // Read only the head: the address line comes first, whatever the log grows to.
-      return /"address":"(http:\/\/[^"]+)"/.exec(log().slice(0, 64 * 1024))?.[1];
+      return /keyward: serving on (http:\/\/\S+)/.exec(log().slice(0, 64 * 1024))?.[1];
     });
     return {
       name: 'keyward',

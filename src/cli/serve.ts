@@ -28,6 +28,8 @@ export function serveCommand(): Command {
       { address, realm: service.realm, dialect: service.store.dialect },
       'keyward is serving',
     );
+    // Said on stderr whatever the log level, for people and for scripts that start keyward.
+    process.stderr.write(`keyward: serving on ${address}\n`);
     const empty = await service.store.listUsers({ offset: 0, limit: 1, includeCount: false });
     if (empty.items.length === 0) process.stderr.write(`${gettingStarted(config.database)}\n`);
 

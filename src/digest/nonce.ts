@@ -27,6 +27,8 @@ export interface NonceCodec {
   issue(): string;
   /** `at` lets a caller judge expiry at the same instant it uses elsewhere. */
   open(nonce: string, at?: number): NonceStatus;
+  /** Expiry alone, for a nonce whose authenticity is already established. */
+  age(issuedAt: number, at: number): NonceStatus;
 }
 
 export interface NonceCodecOptions {
@@ -80,7 +82,10 @@ export function createNonceCodec(options: NonceCodecOptions): NonceCodec {
         if (timingSafeEqual(mac(secret, bytes), sent)) authentic = true;
       }
       if (!authentic) return FORGED;
-      const issuedAt = bytes.readUIntBE(TIME_OFFSET, 6);
+      return this.age(bytes.readUIntBE(TIME_OFFSET, 6), at);
+    },
+
+    age(issuedAt: number, at: number): NonceStatus {
       return at - issuedAt > lifetimeMs
         ? { kind: 'expired', issuedAt }
         : { kind: 'valid', issuedAt };

@@ -55,9 +55,13 @@ export class ReplayWindow {
     return this.evictedUpTo;
   }
 
-  /** The key that last authenticated this nonce: verification tries it first. */
-  keyFor(nonce: string): string | undefined {
-    return this.entries.get(nonce)?.keyId;
+  /**
+   * What is known of a nonce this window tracks: it was accepted before, so its MAC was
+   * checked then and need not be again (the map is keyed by the exact canonical string);
+   * `keyId` is the key that last authenticated it, which verification tries first.
+   */
+  tracked(nonce: string): { readonly issuedAt: number; readonly keyId: string } | undefined {
+    return this.entries.get(nonce);
   }
 
   /** Drops entries whose nonce expired (issued before `cutoff`), from the head only. */

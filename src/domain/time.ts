@@ -9,3 +9,16 @@ export function toTimestamp(date: Date = new Date()): Timestamp {
 export function latest(a: Timestamp, b: Timestamp | undefined): Timestamp {
   return b === undefined || a > b ? a : b;
 }
+
+let cachedSecond = Number.NaN;
+let cachedTimestamp: Timestamp = '';
+
+/** `toTimestamp()` for the current second, formatted once per second (hot path). */
+export function currentTimestamp(): Timestamp {
+  const second = Math.floor(Date.now() / 1000);
+  if (second !== cachedSecond) {
+    cachedSecond = second;
+    cachedTimestamp = toTimestamp(new Date(second * 1000));
+  }
+  return cachedTimestamp;
+}

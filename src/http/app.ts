@@ -2,6 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { ApiContext } from './context.js';
 import { methodNotAllowed } from './method-not-allowed.js';
+import { registerAccessLog } from './plugins/access-log.js';
 import { digestAuthentication } from './plugins/digest-auth.js';
 import { registerErrorHandling } from './plugins/errors.js';
 import { registerRenderer } from './render.js';
@@ -32,6 +33,7 @@ export type AppOptions = Pick<FastifyServerOptions, 'bodyLimit' | 'loggerInstanc
 export async function buildApp(context: ApiContext, options: AppOptions = {}) {
   const app = Fastify({
     ...options,
+    disableRequestLogging: true,
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 256 },
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -39,6 +41,7 @@ export async function buildApp(context: ApiContext, options: AppOptions = {}) {
   // Fastify parses text/plain by default; keyward takes JSON bodies only (415 otherwise).
   app.removeContentTypeParser('text/plain');
   app.decorateRequest('principal', undefined);
+  registerAccessLog(app);
   registerRenderer(app);
   registerErrorHandling(app, context.authenticator);
 

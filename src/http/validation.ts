@@ -1,6 +1,5 @@
 import type { TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type ValueError, ValueErrorType } from '@sinclair/typebox/compiler';
-import { Value } from '@sinclair/typebox/value';
 import type { FastifySchemaCompiler } from 'fastify';
 import { ApiError } from './errors.js';
 
@@ -16,7 +15,7 @@ export const validatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, http
   const check = TypeCompiler.Compile(schema);
   const part = (httpPart ?? 'body') as HttpPart;
   return (input: unknown) => {
-    const value = part === 'body' ? input : Value.Default(schema, convertStrings(schema, input));
+    const value = part === 'body' ? input : convertStrings(schema, input);
     if (check.Check(value)) return { value };
     const first = check.Errors(value).First();
     return { error: toApiError(part, first, value) };
@@ -27,14 +26,15 @@ const INTEGER = /^-?\d+$/;
 
 // Query and path values are strings. Only a plain decimal integer becomes a number, so
 // `pageNum=1.5`, `pageNum=1e3` and `pageNum= 2` fail validation rather than being rounded or
-// trimmed into something the client did not ask for.
+// trimmed into something the client did not ask for. Absent values take the schema default.
 function convertStrings(schema: TSchema, input: unknown): unknown {
   const properties = schema.properties as Record<string, TSchema> | undefined;
   if (!properties || typeof input !== 'object' || input === null) return input;
   const output: Record<string, unknown> = { ...input };
   for (const [name, property] of Object.entries(properties)) {
     const value = output[name];
-    if (property.type === 'integer' && typeof value === 'string' && INTEGER.test(value)) {
+    if (value === undefined && property.default !== undefined) output[name] = property.default;
+    else if (property.type === 'integer' && typeof value === 'string' && INTEGER.test(value)) {
       output[name] = Number(value);
     }
   }

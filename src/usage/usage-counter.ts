@@ -1,5 +1,5 @@
 import type { ApiKeyRecord, ObjectId, Timestamp } from '../domain/records.js';
-import { latest, toTimestamp } from '../domain/time.js';
+import { currentTimestamp, latest } from '../domain/time.js';
 import type { UsageDelta } from '../store/store.js';
 
 export interface UsageSink {
@@ -32,7 +32,7 @@ export class UsageCounter {
     } = {},
   ) {}
 
-  record(keyId: ObjectId, at: Timestamp = toTimestamp()): void {
+  record(keyId: ObjectId, at: Timestamp = currentTimestamp()): void {
     const entry = this.pending.get(keyId);
     if (entry) {
       entry.count += 1;

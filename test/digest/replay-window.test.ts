@@ -74,11 +74,11 @@ describe('ReplayWindow: nc per nonce', () => {
 
   it('remembers the key that last used a nonce', () => {
     const w = new ReplayWindow();
-    expect(w.keyFor('n')).toBeUndefined();
+    expect(w.tracked('n')?.keyId).toBeUndefined();
     w.accept('n', 0, 1, 'k1');
-    expect(w.keyFor('n')).toBe('k1');
+    expect(w.tracked('n')?.keyId).toBe('k1');
     w.accept('n', 0, 2, 'k2');
-    expect(w.keyFor('n')).toBe('k2');
+    expect(w.tracked('n')?.keyId).toBe('k2');
   });
 });
 
@@ -123,8 +123,8 @@ describe('ReplayWindow: bounds', () => {
     w.accept('b', 200, 1, 'k');
     w.accept('c', 150, 1, 'k');
     w.purgeIssuedBefore(180);
-    expect(w.keyFor('a')).toBeUndefined();
-    expect(w.keyFor('b')).toBe('k'); // the head is not expired, so the scan stops there
+    expect(w.tracked('a')?.keyId).toBeUndefined();
+    expect(w.tracked('b')?.keyId).toBe('k'); // the head is not expired, so the scan stops there
     expect(w.size).toBe(2);
     expect(w.horizon).toBe(Number.NEGATIVE_INFINITY);
   });

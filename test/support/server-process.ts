@@ -58,7 +58,7 @@ export class ServerProcess {
       );
       const onData = (chunk: Buffer) => {
         output.push(chunk.toString());
-        const match = /"address":"(http:\/\/[^"]+)"/.exec(output.join(''));
+        const match = /keyward: serving on (http:\/\/\S+)/.exec(output.join(''));
         if (match?.[1]) {
           clearTimeout(timer);
           resolve(match[1]);
