@@ -1,7 +1,7 @@
-import type { Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { ApiKeyRecord } from '../domain/records.js';
 import { paged, Rollback, type StoreContext, toCount, writeOutcome } from './context.js';
-import type { ApiKeysTable } from './schema.js';
+import type { ApiKeysTable, Database } from './schema.js';
 import { bumpRevision } from './settings.js';
 import type { NewApiKey, Store } from './store.js';
 import { findUser } from './users.js';
@@ -64,25 +64,19 @@ export function keyQueries(ctx: StoreContext): KeyQueries {
   return {
     createKey(key, maxKeysPerUser) {
       return writeOutcome(ctx, async (trx) => {
-        // Count and insert under a lock, so concurrent creates cannot pass the cap:
-        // PostgreSQL locks the user row (NO KEY UPDATE: does not block the foreign-key
+        // Check the count and insert under a lock, so concurrent creates cannot pass the
+        // cap: PostgreSQL locks the user row (NO KEY UPDATE: does not block the foreign-key
         // checks of other inserts); SQLite's write transaction is already exclusive.
         const user = await trx
           .selectFrom('users')
-          .select('id')
+          .select('key_count')
           .where('id', '=', key.userId)
           .$if(kit.name === 'postgres', (q) => q.forNoKeyUpdate())
           .executeTakeFirst();
         if (!user) throw new Rollback('user-not-found');
-        const held = toCount(
-          await trx
-            .selectFrom('api_keys')
-            .select((eb) => eb.fn.countAll().as('n'))
-            .where('user_id', '=', key.userId)
-            .executeTakeFirst(),
-        );
-        if (held >= maxKeysPerUser) throw new Rollback('too-many-keys');
+        if (Number(user.key_count) >= maxKeysPerUser) throw new Rollback('too-many-keys');
         await trx.insertInto('api_keys').values(toRow(key)).execute();
+        await addToKeyCount(trx, key.userId, 1);
         await bumpRevision(trx);
         const record: ApiKeyRecord = {
           id: key.id,
@@ -106,6 +100,9 @@ export function keyQueries(ctx: StoreContext): KeyQueries {
             .values(keys.slice(i, i + INSERT_CHUNK).map(toRow))
             .execute();
         }
+        const perUser = new Map<string, number>();
+        for (const key of keys) perUser.set(key.userId, (perUser.get(key.userId) ?? 0) + 1);
+        for (const [userId, added] of perUser) await addToKeyCount(trx, userId, added);
         await bumpRevision(trx);
       });
     },
@@ -127,9 +124,9 @@ export function keyQueries(ctx: StoreContext): KeyQueries {
         async () =>
           toCount(
             await db
-              .selectFrom('api_keys')
-              .select((eb) => eb.fn.countAll().as('n'))
-              .where('user_id', '=', userId)
+              .selectFrom('users')
+              .select('key_count as n')
+              .where('id', '=', userId)
               .executeTakeFirst(),
           ),
       );
@@ -168,6 +165,7 @@ export function keyQueries(ctx: StoreContext): KeyQueries {
           .where('user_id', '=', userId)
           .executeTakeFirst();
         if (result.numDeletedRows === 0n) return false;
+        await addToKeyCount(trx, userId, -1);
         await bumpRevision(trx);
         return true;
       });
@@ -193,4 +191,12 @@ export function keyQueries(ctx: StoreContext): KeyQueries {
       };
     },
   };
+}
+
+function addToKeyCount(trx: Kysely<Database>, userId: string, delta: number) {
+  return trx
+    .updateTable('users')
+    .set((eb) => ({ key_count: eb('key_count', '+', delta) }))
+    .where('id', '=', userId)
+    .execute();
 }

@@ -24,6 +24,8 @@ export interface UsersTable {
   created_at: string;
   /** For the web console (scrypt); null until a password is set. */
   password_hash: string | null;
+  /** How many keys the user holds; maintained with every key insert and delete. */
+  key_count: Generated<number>;
 }
 
 export interface OrgMembershipsTable {

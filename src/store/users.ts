@@ -21,7 +21,8 @@ type UserQueries = Pick<
   | 'setMembership'
 >;
 
-type UserRow = Selectable<UsersTable>;
+// The profile columns; key_count is the key queries' business.
+type UserRow = Omit<Selectable<UsersTable>, 'key_count'>;
 
 interface Roles {
   orgRoles: OrgMembership[];

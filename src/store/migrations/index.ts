@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { initial } from './0001-initial.js';
+import { keyCount } from './0002-key-count.js';
 
 /**
  * Every migration, imported in code rather than found by scanning a folder, so they ship
@@ -7,6 +8,7 @@ import { initial } from './0001-initial.js';
  */
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
+  '0002-key-count': keyCount,
 };
 
 export const migrationProvider: MigrationProvider = {
