@@ -21,8 +21,9 @@ interface Entry {
  *
  * An entry is dropped when:
  * - this process changes the user's keys (`invalidate`);
- * - usage counts for one of the user's keys were written (`invalidateKeys`), so the next
- *   list shows the stored counts: at most one reload per active user per flush interval;
+ * - usage counts for one of the user's keys were written (`invalidateKeys`): only the key
+ *   list goes, so the next list shows the stored counts (at most one list reload per active
+ *   user per flush interval) while the HA1 set, which usage cannot change, stays;
  * - anyone else (the CLI, another instance) changed users or keys: the store's revision,
  *   polled by `refresh`, moved. Their changes take effect within one poll interval.
  * A load that was overtaken by an invalidation is returned but not kept.
@@ -78,10 +79,12 @@ export class UserCache {
     for (const key of entry.credentials?.keys ?? []) this.ownerOfKey.delete(key.keyId);
   }
 
+  /** Usage counts of these keys were written: their owners' key lists are stale, not their HA1s. */
   invalidateKeys(keyIds: Iterable<ObjectId>): void {
     for (const keyId of keyIds) {
       const owner = this.ownerOfKey.get(keyId);
-      if (owner !== undefined) this.invalidate(owner);
+      const entry = owner === undefined ? undefined : this.entries.get(owner);
+      if (entry) entry.keys = undefined;
     }
   }
 
