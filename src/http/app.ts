@@ -1,5 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyServerOptions, LogController } from 'fastify';
 import type { ApiContext } from './context.js';
 import { methodNotAllowed } from './method-not-allowed.js';
 import { registerAccessLog } from './plugins/access-log.js';
@@ -33,7 +33,8 @@ export type AppOptions = Pick<FastifyServerOptions, 'bodyLimit' | 'loggerInstanc
 export async function buildApp(context: ApiContext, options: AppOptions = {}) {
   const app = Fastify({
     ...options,
-    disableRequestLogging: true,
+    // Fastify's two info lines per request; plugins/access-log.ts writes one, at debug.
+    logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 256 },
   }).withTypeProvider<TypeBoxTypeProvider>();
