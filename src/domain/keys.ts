@@ -7,6 +7,7 @@ import {
   HASH_NAMES,
   type Ha1Set,
   type HashName,
+  type KeyCredential,
   type Outcome,
   type UserRecord,
 } from './records.js';
@@ -51,6 +52,8 @@ export interface IssueKeyRequest {
 
 export interface IssuedKey {
   readonly record: ApiKeyRecord;
+  /** What Digest verification needs of the new key (for caches; never shown). */
+  readonly credential: KeyCredential;
   /** The full key: hand it to the user once and drop it. */
   readonly key: string;
 }
@@ -73,5 +76,6 @@ export async function issueKey(
     request.maxKeysPerUser,
   );
   if (!created.ok) return created;
-  return { ok: true, value: { record: created.value, key: material.key } };
+  const credential = { keyId: created.value.id, ha1: material.ha1 };
+  return { ok: true, value: { record: created.value, credential, key: material.key } };
 }

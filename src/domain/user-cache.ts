@@ -1,5 +1,5 @@
 import type { UserCredentials } from '../store/store.js';
-import type { ApiKeyRecord, ObjectId, Page, PageRequest } from './records.js';
+import type { ApiKeyRecord, KeyCredential, ObjectId, Page, PageRequest } from './records.js';
 
 export interface UserSource {
   loadCredentials(username: string): Promise<UserCredentials | undefined>;
@@ -33,6 +33,8 @@ export class UserCache {
   private readonly loading = new Map<string, Promise<UserCredentials | undefined>>();
   private readonly ownerOfKey = new Map<ObjectId, string>();
   private revision: number | undefined;
+  /** Changes this process made (and reported) since the last poll: one revision bump each. */
+  private localChanges = 0;
   private generation = 0;
 
   constructor(
@@ -71,7 +73,29 @@ export class UserCache {
     return (await entry.keys) ?? undefined;
   }
 
+  /** This process changed the user's keys (one store write, one revision bump). */
   invalidate(username: string): void {
+    this.localChanges++;
+    this.drop(username);
+  }
+
+  /**
+   * This process created a key (one store write): extend the entry in place rather than
+   * reload it, since a reload reads every key the user holds. Copy-on-write, because a
+   * request being verified may hold the old credentials.
+   */
+  addKey(username: string, credential: KeyCredential, record: ApiKeyRecord): void {
+    this.localChanges++;
+    this.generation++;
+    const entry = this.entries.get(username);
+    if (!entry?.credentials) return;
+    const credentials = { ...entry.credentials, keys: [...entry.credentials.keys, credential] };
+    const keys = entry.keys?.then((list) => (list ? [...list, record] : null));
+    this.entries.set(username, keys ? { credentials, keys } : { credentials });
+    this.ownerOfKey.set(credential.keyId, username);
+  }
+
+  private drop(username: string): void {
     this.generation++;
     const entry = this.entries.get(username);
     if (!entry) return;
@@ -88,11 +112,17 @@ export class UserCache {
     }
   }
 
-  /** Drops everything when someone else changed users or keys since the last call. */
+  /**
+   * Drops everything when someone else changed users or keys since the last call. The
+   * revision moves by one per write; when it moved by exactly the number of changes this
+   * process reported, they were all ours and the cache already reflects them.
+   */
   async refresh(): Promise<void> {
+    const local = this.localChanges;
     const revision = await this.source.credentialsRevision();
-    if (this.revision !== undefined && revision !== this.revision) this.clear();
+    if (this.revision !== undefined && revision !== this.revision + local) this.clear();
     this.revision = revision;
+    this.localChanges -= local;
   }
 
   private clear(): void {
@@ -121,7 +151,7 @@ export class UserCache {
   private remember(username: string, entry: Entry): void {
     if (this.entries.size >= this.options.maxUsers) {
       const oldest = this.entries.keys().next();
-      if (!oldest.done) this.invalidate(oldest.value);
+      if (!oldest.done) this.drop(oldest.value);
     }
     this.entries.set(username, entry);
     for (const key of entry.credentials?.keys ?? []) this.ownerOfKey.set(key.keyId, username);

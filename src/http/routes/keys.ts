@@ -53,7 +53,7 @@ export function keyRoutes(api: Api, context: ApiContext): void {
           `A user may hold at most ${context.maxKeysPerUser} API keys; delete one first.`,
         );
       }
-      users.invalidate(user.username);
+      users.addKey(user.username, issued.value.credential, issued.value.record);
       reply.code(201);
       return toCreatedApiKeyDocument(issued.value.record, issued.value.key);
     },
