@@ -14,7 +14,9 @@ export interface CommonOptions {
 export function withCommonOptions(command: Command): Command {
   return command
     .addOption(databaseOption())
-    .option('--json', 'print the JSON document the API would return')
+    .addOption(
+      new Option('--json', 'print the JSON document the API would return').env('KEYWARD_JSON'),
+    )
     .addOption(
       new Option('--public-url <url>', 'base URL for links in --json output')
         .env('KEYWARD_PUBLIC_URL')
