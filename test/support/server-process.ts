@@ -78,13 +78,17 @@ export class ServerProcess {
     return server;
   }
 
+  private get exited(): boolean {
+    return this.child.exitCode !== null || this.child.signalCode !== null;
+  }
+
   /** Graceful stop (SIGTERM); resolves with the exit code. Removes its temp folder. */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
     const exited = new Promise<number | null>((resolve) => {
-      if (this.child.exitCode !== null) resolve(this.child.exitCode);
+      if (this.exited) resolve(this.child.exitCode);
       else this.child.once('exit', (code) => resolve(code));
     });
-    this.child.kill(signal);
+    if (!this.exited) this.child.kill(signal);
     const code = await exited;
     if (this.folder) rmSync(this.folder, { recursive: true, force: true });
     return code;

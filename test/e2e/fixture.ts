@@ -1,0 +1,71 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { keywardJson, ServerProcess } from '../support/server-process.js';
+
+export interface Fixture {
+  readonly server: ServerProcess;
+  readonly userId: string;
+  readonly username: string;
+  readonly key: string;
+  readonly keysUrl: string;
+  /** Stops the server if it still runs and deletes its database. */
+  cleanup(): Promise<void>;
+}
+
+/** A spawned server whose database already holds an org, one user and that user's key. */
+export async function startWithUser(serveArgs: readonly string[] = []): Promise<Fixture> {
+  const folder = mkdtempSync(join(tmpdir(), 'keyward-clients-'));
+  const database = join(folder, 'keyward.db');
+  const db = ['--database', database];
+  const org = keywardJson<{ id: string }>(['orgs', 'create', '--name', 'Clients', ...db]);
+  const username = 'dev@example.com';
+  const user = keywardJson<{ id: string }>([
+    'users',
+    'create',
+    '--username',
+    username,
+    '--org',
+    org.id,
+    ...db,
+  ]);
+  const key = keywardJson<{ key: string }>([
+    'keys',
+    'create',
+    '--username',
+    username,
+    '--description',
+    'e2e',
+    ...db,
+  ]);
+  const server = await ServerProcess.start(serveArgs, database);
+  return {
+    server,
+    userId: user.id,
+    username,
+    key: key.key,
+    keysUrl: `${server.url}/api/atlas/v1.0/users/${user.id}/keys`,
+    async cleanup() {
+      await server.stop();
+      rmSync(folder, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface CurlResult {
+  readonly status: number;
+  readonly body: string;
+  readonly trace: string;
+}
+
+/** `curl --digest` as a user would type it; the status comes from `-w`. */
+export function curl(args: readonly string[]): CurlResult {
+  const result = spawnSync('curl', ['-sS', '-v', '-w', '\n%{http_code}', ...args], {
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+  const out = result.stdout;
+  const cut = out.lastIndexOf('\n');
+  return { status: Number(out.slice(cut + 1)), body: out.slice(0, cut), trace: result.stderr };
+}

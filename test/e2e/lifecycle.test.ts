@@ -1,0 +1,110 @@
+import { request as urllib } from 'urllib';
+import { describe, expect, it } from 'vitest';
+import { keyward, keywardJson } from '../support/server-process.js';
+import { startWithUser } from './fixture.js';
+
+interface KeyList {
+  results: { id: string; usedCount: number; lastUsed?: string; obfuscatedKey: string }[];
+}
+
+describe('a served process, end to end', () => {
+  it('counts every authenticated request exactly after a graceful stop, and logs no secret', async () => {
+    const f = await startWithUser(['--log-level', 'trace', '--usage-flush-interval', '60000']);
+    const N = 25;
+    for (let i = 0; i < N; i++) {
+      const res = await urllib(`${f.server.url}/api/atlas/v1.0/users/${f.userId}`, {
+        digestAuth: `${f.username}:${f.key}`,
+      });
+      expect(res.status).toBe(200);
+    }
+    // The flush interval is a minute: only the graceful stop can have written these.
+    expect(await f.server.stop()).toBe(0);
+    const list = keywardJson<KeyList>([
+      'keys',
+      'list',
+      '--username',
+      f.username,
+      '--database',
+      f.server.database,
+    ]);
+    expect(list.results[0]?.usedCount).toBe(N);
+    expect(list.results[0]?.lastUsed).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(JSON.stringify(list)).not.toContain(f.key);
+
+    const output = f.server.output.join('');
+    expect(output).toContain('"msg":"request"'); // trace level did log every request
+    expect(output).not.toContain(f.key);
+    expect(output).not.toContain('response="');
+    expect(output.toLowerCase()).not.toContain('authorization');
+    await f.cleanup();
+  });
+
+  it('sees keys created and disabled by the CLI while it runs', async () => {
+    const f = await startWithUser();
+    try {
+      const db = ['--database', f.server.database];
+      const created = keywardJson<{ id: string; key: string }>([
+        'keys',
+        'create',
+        '--username',
+        f.username,
+        '--description',
+        'from the CLI',
+        ...db,
+      ]);
+      const url = `${f.server.url}/api/atlas/v1.0/users/${f.userId}`;
+      const status = async () =>
+        (await urllib(url, { digestAuth: `${f.username}:${created.key}` })).status;
+      const eventually = async (want: number) => {
+        for (let i = 0; i < 40 && (await status()) !== want; i++)
+          await new Promise((r) => setTimeout(r, 100));
+        return status();
+      };
+      expect(await eventually(200)).toBe(200);
+      keywardJson(['keys', 'disable', '--username', f.username, '--id', created.id, ...db]);
+      expect(await eventually(401)).toBe(401);
+    } finally {
+      await f.cleanup();
+    }
+  });
+});
+
+describe('the keyward command', () => {
+  it('documents its commands and flags', () => {
+    const help = keyward(['--help']);
+    expect(help.status).toBe(0);
+    for (const command of ['serve', 'orgs', 'users', 'keys', 'migrate'])
+      expect(help.stdout).toContain(command);
+    const serve = keyward(['serve', '--help']).stdout;
+    for (const flag of [
+      '--host',
+      '--port',
+      '--realm',
+      '--digest-algorithms',
+      '--public-url',
+      'KEYWARD_PORT',
+    ]) {
+      expect(serve).toContain(flag);
+    }
+  });
+
+  it('fails bad input with one line on stderr and a non-zero status, writing nothing', async () => {
+    const f = await startWithUser();
+    await f.server.stop();
+    const db = ['--database', f.server.database];
+    const duplicate = keyward(['users', 'create', '--username', f.username, ...db]);
+    expect(duplicate.status).not.toBe(0);
+    expect(duplicate.stderr.trim().split('\n')).toHaveLength(1);
+    expect(duplicate.stderr).toMatch(/^keyward: error: that username is taken/);
+    const unknown = keyward(['keys', 'create', '--username', 'ghost', '--description', 'x', ...db]);
+    expect(unknown.status).not.toBe(0);
+    expect(unknown.stderr).toContain('no user named "ghost"');
+    const badId = keyward(['keys', 'disable', '--username', f.username, '--id', 'xyz', ...db]);
+    expect(badId.status).not.toBe(0);
+    expect(badId.stderr).toContain('24-hex');
+    const list = keywardJson<KeyList>(['keys', 'list', '--username', f.username, ...db]);
+    expect(list.results).toHaveLength(1);
+    expect(list.results[0]?.obfuscatedKey).toMatch(/^\*{8}-\*{4}-\*{4}-[0-9a-f]{12}$/);
+    await f.cleanup();
+  });
+});
