@@ -2,21 +2,9 @@
 // registry of everything started, so an error or Ctrl-C stops it all.
 
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-/** A loopback port the OS says is free right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../test/support/embedded-postgres.js';
 
 /** Polls `check` every `everyMs` until it returns a value; throws after `timeoutMs`. */
 export async function waitFor<T>(
