@@ -15,6 +15,12 @@ export interface ServerConfig {
   readonly usageFlushIntervalMs: number;
   readonly bodyLimitBytes: number;
   readonly logLevel: LogLevel;
+  readonly authFailureLimit: number;
+  readonly authLockoutSeconds: number;
+  readonly authLockoutMaxSeconds: number;
+  readonly requestTimeoutSeconds: number;
+  readonly keepAliveTimeoutSeconds: number;
+  readonly maxHeaderBytes: number;
 }
 
 export const DEFAULT_REALM = 'MMS Public API';
@@ -115,6 +121,36 @@ export const serverOptions = (): Option[] => [
     .env('KEYWARD_LOG_LEVEL')
     .default('info')
     .argParser(logLevel),
+  new Option(
+    '--auth-failure-limit <number>',
+    'failed authentications (per address, per username) before 429',
+  )
+    .env('KEYWARD_AUTH_FAILURE_LIMIT')
+    .default(10)
+    .argParser(integer(1, 1_000_000)),
+  new Option(
+    '--auth-lockout <seconds>',
+    'first refusal after the limit; doubles per further failure',
+  )
+    .env('KEYWARD_AUTH_LOCKOUT')
+    .default(1)
+    .argParser(integer(1, 3600)),
+  new Option('--auth-lockout-max <seconds>', 'longest refusal')
+    .env('KEYWARD_AUTH_LOCKOUT_MAX')
+    .default(300)
+    .argParser(integer(1, 86_400)),
+  new Option('--request-timeout <seconds>', 'whole request, headers and body (slow clients)')
+    .env('KEYWARD_REQUEST_TIMEOUT')
+    .default(30)
+    .argParser(integer(1, 3600)),
+  new Option('--keep-alive-timeout <seconds>', 'idle keep-alive connections are closed after')
+    .env('KEYWARD_KEEP_ALIVE_TIMEOUT')
+    .default(75)
+    .argParser(integer(1, 3600)),
+  new Option('--max-header-size <bytes>', 'largest request head (431 past it)')
+    .env('KEYWARD_MAX_HEADER_SIZE')
+    .default(16_384)
+    .argParser(integer(1024, 1_048_576)),
 ];
 
 /** Commander hands back loosely typed values; this is the one place they become typed. */
@@ -131,5 +167,11 @@ export function toServerConfig(options: Record<string, unknown>): ServerConfig {
     usageFlushIntervalMs: Number(options.usageFlushInterval),
     bodyLimitBytes: Number(options.bodyLimit),
     logLevel: options.logLevel as LogLevel,
+    authFailureLimit: Number(options.authFailureLimit),
+    authLockoutSeconds: Number(options.authLockout),
+    authLockoutMaxSeconds: Number(options.authLockoutMax),
+    requestTimeoutSeconds: Number(options.requestTimeout),
+    keepAliveTimeoutSeconds: Number(options.keepAliveTimeout),
+    maxHeaderBytes: Number(options.maxHeaderSize),
   };
 }

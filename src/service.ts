@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import type { ServerConfig } from './config.js';
 import { createDigestAuthenticator } from './digest/index.js';
 import { realmFixedMessage, resolveRealm } from './domain/realm.js';
+import { FailureThrottle } from './domain/throttle.js';
 import { UserCache } from './domain/user-cache.js';
 import { buildApp } from './http/app.js';
 import { openStore } from './store/open-store.js';
@@ -68,11 +69,24 @@ export async function createService(
         authenticator,
         users,
         usage,
+        throttle: new FailureThrottle({
+          limit: config.authFailureLimit,
+          windowMs: 10 * 60_000,
+          baseLockoutMs: config.authLockoutSeconds * 1000,
+          maxLockoutMs: config.authLockoutMaxSeconds * 1000,
+        }),
         realm: realm.value,
         publicUrl: config.publicUrl,
         maxKeysPerUser: config.maxKeysPerUser,
       },
-      { bodyLimit: config.bodyLimitBytes, loggerInstance: logger },
+      {
+        bodyLimit: config.bodyLimitBytes,
+        loggerInstance: logger,
+        // Slow clients (slowloris) lose their connection when the whole request is not in by then.
+        requestTimeout: config.requestTimeoutSeconds * 1000,
+        keepAliveTimeout: config.keepAliveTimeoutSeconds * 1000,
+        maxHeaderSize: config.maxHeaderBytes,
+      },
     );
     usage.start(config.usageFlushIntervalMs);
     const poll = setInterval(() => {

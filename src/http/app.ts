@@ -28,11 +28,19 @@ function apiRoutes(api: Api, context: ApiContext): void {
   methodNotAllowed(api, '/orgs/:orgId/users', ['GET']);
 }
 
-export type AppOptions = Pick<FastifyServerOptions, 'bodyLimit' | 'loggerInstance'>;
+export type AppOptions = Pick<
+  FastifyServerOptions,
+  'bodyLimit' | 'loggerInstance' | 'requestTimeout' | 'keepAliveTimeout'
+> & { readonly maxHeaderSize?: number };
 
 export async function buildApp(context: ApiContext, options: AppOptions = {}) {
+  const { maxHeaderSize, ...fastifyOptions } = options;
   const app = Fastify({
-    ...options,
+    ...fastifyOptions,
+    // Past maxHeaderSize, Node answers 431 before any of keyward's code runs. Node checks
+    // request timeouts only every connectionsCheckingInterval (30 s by default), which would
+    // let a slow client hold a socket far past --request-timeout.
+    http: { maxHeaderSize: maxHeaderSize ?? 16_384, connectionsCheckingInterval: 1000 },
     // Fastify's two info lines per request; plugins/access-log.ts writes one, at debug.
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,

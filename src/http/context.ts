@@ -1,5 +1,6 @@
 import type { DigestAuthenticator } from '../digest/index.js';
 import type { UserRecord } from '../domain/records.js';
+import type { FailureThrottle } from '../domain/throttle.js';
 import type { UserCache } from '../domain/user-cache.js';
 import type { Store } from '../store/store.js';
 import type { UsageCounter } from '../usage/usage-counter.js';
@@ -9,6 +10,8 @@ export interface ApiContext {
   readonly store: Store;
   readonly authenticator: DigestAuthenticator;
   readonly users: UserCache;
+  /** Failed authentications, keyed `ip:…` and `user:…`. */
+  readonly throttle: FailureThrottle;
   readonly usage: UsageCounter;
   readonly realm: string;
   readonly publicUrl: string | undefined;

@@ -42,6 +42,13 @@ export function testConfig(database: string, overrides: Partial<ServerConfig> = 
     usageFlushIntervalMs: 1000,
     bodyLimitBytes: 65_536,
     logLevel: 'silent',
+    // Suites fail authentications on purpose, all from one address; throttling has its own.
+    authFailureLimit: 1_000_000,
+    authLockoutSeconds: 1,
+    authLockoutMaxSeconds: 300,
+    requestTimeoutSeconds: 30,
+    keepAliveTimeoutSeconds: 75,
+    maxHeaderBytes: 16_384,
     ...overrides,
   };
 }

@@ -10,7 +10,7 @@ import { ApiError, UNAUTHORIZED_BODY } from '../errors.js';
  * themselves live in src/digest; this only adapts them to HTTP.
  */
 export function digestAuthentication(context: ApiContext) {
-  const { authenticator, users, usage } = context;
+  const { authenticator, users, usage, throttle } = context;
   // Sent directly rather than thrown: every client's first request ends here, and building
   // an Error (with its stack trace) for it costs a fifth of a fresh-nonce round trip.
   const challenge = (reply: FastifyReply, stale: boolean) =>
@@ -29,6 +29,14 @@ export function digestAuthentication(context: ApiContext) {
       throw new ApiError('INVALID_AUTHORIZATION_HEADER', parsed.detail);
     }
     const { username } = parsed.credentials;
+    const clientKey = `ip:${request.ip}`;
+    const userKey = `user:${username}`;
+    // Checked before verifying, so a locked-out guesser learns nothing, right key or not.
+    const wait = Math.max(throttle.retryAfter(clientKey), throttle.retryAfter(userKey));
+    if (wait > 0) {
+      reply.header('Retry-After', String(wait));
+      throw new ApiError('RATE_LIMITED', `Too many failed authentications; retry in ${wait} s.`);
+    }
     const cached = users.peek(username);
     const principal = cached ? cached.credentials : await users.credentials(username);
     const outcome = authenticator.verify(
@@ -39,12 +47,18 @@ export function digestAuthentication(context: ApiContext) {
     switch (outcome.kind) {
       case 'authenticated':
         request.principal = principal?.user;
+        throttle.succeed(userKey);
         usage.record(outcome.keyId);
         reply.header('Authentication-Info', outcome.authenticationInfo);
         return undefined;
       case 'malformed':
         throw new ApiError('INVALID_AUTHORIZATION_HEADER', outcome.detail);
       case 'rejected':
+        // A stale nonce with the right key is an honest client's retry, not a guess.
+        if (!outcome.stale) {
+          throttle.fail(clientKey);
+          throttle.fail(userKey);
+        }
         return challenge(reply, outcome.stale);
     }
   };
