@@ -1,5 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions, LogController } from 'fastify';
+import { clientErrorHandler } from './client-errors.js';
 import type { ApiContext } from './context.js';
 import { methodNotAllowed } from './method-not-allowed.js';
 import { registerAccessLog } from './plugins/access-log.js';
@@ -44,6 +45,7 @@ export async function buildApp(context: ApiContext, options: AppOptions = {}) {
     // Fastify's two info lines per request; plugins/access-log.ts writes one, at debug.
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
+    clientErrorHandler,
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 256 },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);

@@ -76,6 +76,17 @@ describe('connection limits on a listening server', () => {
       `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(8000)}\r\n\r\n`,
     );
     expect(response).toMatch(/^HTTP\/1\.1 431/);
+    const body = JSON.parse(response.slice(response.indexOf('\r\n\r\n') + 4));
+    expect(body).toMatchObject({ error: 431, errorCode: 'HEADERS_TOO_LARGE' });
+  });
+
+  it('answers a request Node cannot parse with an Atlas-style 400', async () => {
+    const { response } = await raw(
+      'GET /health HTTP/1.1\r\nHost: x\r\nX-Bad: \u0001\u0002\r\n\r\n',
+    );
+    expect(response).toMatch(/^HTTP\/1\.1 400/);
+    const body = JSON.parse(response.slice(response.indexOf('\r\n\r\n') + 4));
+    expect(body).toMatchObject({ error: 400, errorCode: 'BAD_REQUEST', reason: 'Bad Request' });
   });
 
   it('closes a connection whose request does not arrive within --request-timeout (slowloris)', async () => {
