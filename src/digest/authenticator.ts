@@ -56,6 +56,8 @@ export interface DigestAuthenticator {
   readonly algorithms: readonly Algorithm[];
   /** WWW-Authenticate values: a fresh nonce, one line per enabled algorithm. */
   challenge(stale: boolean): string[];
+  /** How many nonces the replay window tracks now (bounded by its maxNonces). */
+  trackedNonces(): number;
   parse(authorization: string | readonly string[] | undefined): ParsedAuthorization;
   /** `keys` are the user's enabled keys; undefined when there is no such user. */
   verify(
@@ -94,6 +96,7 @@ export function createDigestAuthenticator(
     realm,
     algorithms,
     challenge: (stale) => challengeHeaders(realm, nonces.issue(), algorithms, stale),
+    trackedNonces: () => window.size,
     parse: parseAuthorization,
 
     verify(credentials, request, keys) {
