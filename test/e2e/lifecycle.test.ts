@@ -1,5 +1,6 @@
 import { request as urllib } from 'urllib';
 import { describe, expect, it } from 'vitest';
+import { keyMaterial } from '../../src/domain/keys.js';
 import { keyward, keywardJson } from '../support/server-process.js';
 import { startWithUser } from './fixture.js';
 
@@ -32,6 +33,10 @@ describe('a served process, end to end', () => {
     expect(JSON.stringify(list)).not.toContain(f.key);
 
     const output = f.server.output.join('');
+    const realm = 'MMS Public API';
+    for (const ha1 of Object.values(keyMaterial(f.username, realm, f.key).ha1)) {
+      expect(output).not.toContain(ha1);
+    }
     expect(output).toContain('"msg":"request"'); // trace level did log every request
     expect(output).not.toContain(f.key);
     expect(output).not.toContain('response="');
