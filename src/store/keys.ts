@@ -64,19 +64,20 @@ export function keyQueries(ctx: StoreContext): KeyQueries {
   return {
     createKey(key, maxKeysPerUser) {
       return writeOutcome(ctx, async (trx) => {
-        // Check the count and insert under a lock, so concurrent creates cannot pass the
-        // cap: PostgreSQL locks the user row (NO KEY UPDATE: does not block the foreign-key
-        // checks of other inserts); SQLite's write transaction is already exclusive.
-        const user = await trx
-          .selectFrom('users')
-          .select('key_count')
+        // Claim a slot under the cap in one statement: the conditional increment locks the
+        // user row (PostgreSQL) inside SQLite's already exclusive write transaction, so
+        // concurrent creates cannot pass the cap. Only a refusal needs a second look.
+        const claimed = await trx
+          .updateTable('users')
+          .set((eb) => ({ key_count: eb('key_count', '+', 1) }))
           .where('id', '=', key.userId)
-          .$if(kit.name === 'postgres', (q) => q.forNoKeyUpdate())
+          .where('key_count', '<', maxKeysPerUser)
           .executeTakeFirst();
-        if (!user) throw new Rollback('user-not-found');
-        if (Number(user.key_count) >= maxKeysPerUser) throw new Rollback('too-many-keys');
+        if (claimed.numUpdatedRows === 0n) {
+          const user = await findUser(trx, 'id', key.userId);
+          throw new Rollback(user ? 'too-many-keys' : 'user-not-found');
+        }
         await trx.insertInto('api_keys').values(toRow(key)).execute();
-        await addToKeyCount(trx, key.userId, 1);
         await bumpRevision(trx);
         const record: ApiKeyRecord = {
           id: key.id,
