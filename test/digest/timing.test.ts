@@ -8,7 +8,7 @@ const median = (values: number[]) =>
   values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
 describe('unknown users and wrong keys', () => {
-  it('take statistically the same time to refuse (medians within 25%)', () => {
+  it('take the same time to refuse (medians within 12%)', () => {
     const auth = createDigestAuthenticator({
       realm: 'MMS Public API',
       algorithms: ['MD5', 'SHA-256'],
@@ -46,7 +46,8 @@ describe('unknown users and wrong keys', () => {
       else unknownUser.push(time(false));
     }
     const ratio = median(unknownUser) / median(wrongKey);
-    expect(ratio).toBeGreaterThan(0.75);
-    expect(ratio).toBeLessThan(1.33);
+    // Measured here: 0.99–1.00 with the dummy work, 0.75–0.77 without it (one hash fewer).
+    expect(ratio).toBeGreaterThan(0.88);
+    expect(ratio).toBeLessThan(1.14);
   });
 });
