@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { ObjectId } from '../domain/records.js';
+import { latest } from '../domain/time.js';
 import type { StoreContext } from './context.js';
 import type { Store, UsageDelta } from './store.js';
 
@@ -11,7 +12,7 @@ function merge(deltas: readonly UsageDelta[]): UsageDelta[] {
     if (!seen) byKey.set(d.keyId, { ...d });
     else {
       seen.count += d.count;
-      if (d.lastUsed > seen.lastUsed) seen.lastUsed = d.lastUsed;
+      seen.lastUsed = latest(d.lastUsed, seen.lastUsed);
     }
   }
   // Sorted by id: instances flushing overlapping keys lock rows in the same order.

@@ -1,7 +1,7 @@
 import { request as urllib } from 'urllib';
 import { describe, expect, it } from 'vitest';
 import { keyMaterial } from '../../src/domain/keys.js';
-import { keyward, keywardJson } from '../support/server-process.js';
+import { keyward, keywardJson, ServerProcess } from '../support/server-process.js';
 import { startWithUser } from './fixture.js';
 
 interface KeyList {
@@ -75,6 +75,28 @@ describe('a served process, end to end', () => {
 });
 
 describe('the keyward command', () => {
+  it('serve on an empty database prints the commands that make the first org, user and key', async () => {
+    const server = await ServerProcess.start();
+    try {
+      // The advice follows the "serving on" line that start() waits for.
+      for (let i = 0; i < 50 && !server.output.join('').includes('keys create'); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const output = server.output.join('');
+      expect(output).toContain('keyward: serving on http://127.0.0.1:');
+      expect(output).toContain('The database has no users yet');
+      for (const command of [
+        'orgs create --name',
+        'users create --username',
+        'keys create --username',
+      ]) {
+        expect(output).toContain(`npx keyward ${command}`);
+      }
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('documents its commands and flags', () => {
     const help = keyward(['--help']);
     expect(help.status).toBe(0);
