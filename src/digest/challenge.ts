@@ -3,7 +3,7 @@
 // splits on `", "` and rejects unknown keys, so no parameter may be added, reordered or
 // quoted differently (DESIGN.md §2).
 
-import { type Algorithm, hashOf, hex, sessionHa1 } from './algorithms.js';
+import { type Algorithm, computeResponse } from './algorithms.js';
 
 /** Escapes a value for a quoted-string (RFC 9110 §5.6.4); realms are operator-chosen. */
 export function quote(value: string): string {
@@ -43,12 +43,6 @@ export function authenticationInfo(
     readonly uri: string;
   },
 ): string {
-  const hash = hashOf(alg);
-  const ha1Prime = sessionHa1(alg, ha1, fields.nonce, fields.cnonce);
-  const ha2 = hex(hash, `:${fields.uri}`);
-  const rspauth = hex(
-    hash,
-    `${ha1Prime}:${fields.nonce}:${fields.nc}:${fields.cnonce}:${fields.qop}:${ha2}`,
-  );
+  const rspauth = computeResponse(alg, ha1, { ...fields, method: '' });
   return `rspauth="${rspauth}", cnonce=${quote(fields.cnonce)}, nc=${fields.nc}, qop=auth`;
 }
