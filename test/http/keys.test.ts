@@ -211,6 +211,30 @@ describe('key lifecycle', () => {
     expect(byRoot.json().results.every((k: { userId: string }) => k.userId === alice.user.id)).toBe(
       true,
     );
+    const created = await api.request({
+      method: 'POST',
+      url: `${ATLAS}/users/${bob.user.id}/keys`,
+      as: root,
+      body: { description: 'issued by the owner' },
+    });
+    expect(created.statusCode).toBe(201);
+    expect(created.json().userId).toBe(bob.user.id);
+    const bobsNew = { username: bob.username, key: created.json().key };
+    expect(
+      (await api.request({ url: `${ATLAS}/users/${bob.user.id}`, as: bobsNew })).statusCode,
+    ).toBe(200);
+    const keyUrl = `${ATLAS}/users/${bob.user.id}/keys/${created.json().id}`;
+    const disabled = await api.request({
+      method: 'PATCH',
+      url: keyUrl,
+      as: root,
+      body: { enabled: false },
+    });
+    expect(disabled.json().enabled).toBe(false);
+    expect(
+      (await api.request({ url: `${ATLAS}/users/${bob.user.id}`, as: bobsNew })).statusCode,
+    ).toBe(401);
+    expect((await api.request({ method: 'DELETE', url: keyUrl, as: root })).statusCode).toBe(204);
     const byBob = await api.request({ url: `${ATLAS}/users/${alice.user.id}/keys`, as: bob });
     expect(byBob.statusCode).toBe(401);
     expect(byBob.body).toBe(
