@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import { pino } from 'pino';
 import type { ServerConfig } from './config.js';
 import { createDigestAuthenticator } from './digest/index.js';
+import { loadNonceSecrets } from './domain/nonce-secrets.js';
 import { realmFixedMessage, resolveRealm } from './domain/realm.js';
 import { FailureThrottle } from './domain/throttle.js';
 import { UserCache } from './domain/user-cache.js';
@@ -18,16 +18,6 @@ const REDACT = ['req.headers.authorization', 'headers.authorization', 'key', 'ha
 
 export function createLogger(level: ServerConfig['logLevel']): FastifyBaseLogger {
   return pino({ level, redact: { paths: REDACT, censor: '[redacted]' } });
-}
-
-/**
- * The nonce secret is shared by every instance on this database, so a nonce issued by one
- * verifies on another. A previous secret, if set, still verifies during a rotation.
- */
-async function nonceSecrets(store: Store): Promise<Buffer[]> {
-  const current = await store.setSettingIfAbsent('nonce_secret', randomBytes(32).toString('hex'));
-  const previous = await store.getSetting('nonce_secret_previous');
-  return [current, previous].filter((s): s is string => !!s).map((s) => Buffer.from(s, 'hex'));
 }
 
 export interface Service {
@@ -54,7 +44,7 @@ export async function createService(
     const authenticator = createDigestAuthenticator({
       realm: realm.value,
       algorithms: config.digestAlgorithms,
-      nonceSecrets: await nonceSecrets(store),
+      nonceSecrets: await loadNonceSecrets(store),
       nonceLifetimeMs: config.nonceLifetimeSeconds * 1000,
     });
     const users = new UserCache(store);

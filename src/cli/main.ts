@@ -5,6 +5,7 @@ import { keysCommand } from './keys.js';
 import { migrateCommand } from './migrate.js';
 import { orgsCommand } from './orgs.js';
 import { CliError } from './output.js';
+import { secretsCommand } from './secrets.js';
 import { serveCommand } from './serve.js';
 import { usersCommand } from './users.js';
 
@@ -21,7 +22,8 @@ const program = new Command('keyward')
   .addCommand(orgsCommand())
   .addCommand(usersCommand())
   .addCommand(keysCommand())
-  .addCommand(migrateCommand());
+  .addCommand(migrateCommand())
+  .addCommand(secretsCommand());
 
 try {
   await program.parseAsync(process.argv);
