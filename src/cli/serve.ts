@@ -3,14 +3,14 @@ import { databaseOption, serverOptions, toServerConfig } from '../config.js';
 import { createLogger, createService } from '../service.js';
 
 // A new operator's first minutes: the exact commands that make the first working key.
-function gettingStarted(database: string): string {
+function gettingStarted(database: string, address: string): string {
   const db = database === './data/keyward.db' ? '' : ` --database '${database}'`;
   return [
     'The database has no users yet. Create the first organization, user and key:',
     `  npx keyward orgs create --name "My Org"${db}`,
     `  npx keyward users create --username alice@example.com --org <ORG-ID> --role ORG_OWNER${db}`,
     `  npx keyward keys create --username alice@example.com --description "first key"${db}`,
-    'Then: curl --digest -u "alice@example.com:<KEY>" http://HOST:PORT/api/atlas/v1.0/users/byName/alice@example.com',
+    `Then: curl --digest -u "alice@example.com:<KEY>" ${address}/api/atlas/v1.0/users/byName/alice@example.com`,
   ].join('\n');
 }
 
@@ -31,7 +31,8 @@ export function serveCommand(): Command {
     // Said on stderr whatever the log level, for people and for scripts that start keyward.
     process.stderr.write(`keyward: serving on ${address}\n`);
     const empty = await service.store.listUsers({ offset: 0, limit: 1, includeCount: false });
-    if (empty.items.length === 0) process.stderr.write(`${gettingStarted(config.database)}\n`);
+    if (empty.items.length === 0)
+      process.stderr.write(`${gettingStarted(config.database, address)}\n`);
 
     let stopping = false;
     const stop = (signal: string) => {
