@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { request as urllib } from 'urllib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { digestAuthorization } from '../support/digest-client.js';
 import { curl, type Fixture, startWithUser } from './fixture.js';
 
 const UNAUTHORIZED =
@@ -40,6 +41,52 @@ describe('real clients against a spawned server (MD5 first, as Atlas)', () => {
       `Digest realm="MMS Public API", domain="", nonce="${nonce}", algorithm=MD5, qop="auth", stale=false`,
       `Digest realm="MMS Public API", domain="", nonce="${nonce}", algorithm=SHA-256, qop="auth", stale=false`,
     ]);
+  });
+
+  it('routes a target with a bare trailing ? and accepts it as the digest uri', async () => {
+    const target = `/api/atlas/v1.0/users/${f.userId}?`;
+    const get = (authorization?: string) =>
+      new Promise<{ status: number; challenge: string; body: string }>((resolve, reject) => {
+        const url = new URL(f.server.url);
+        httpRequest(
+          {
+            host: url.hostname,
+            port: url.port,
+            path: target,
+            headers: authorization ? { authorization } : {},
+          },
+          (res) => {
+            let body = '';
+            res.on('data', (chunk) => {
+              body += chunk;
+            });
+            res.on('end', () =>
+              resolve({
+                status: res.statusCode ?? 0,
+                challenge: String(res.headers['www-authenticate']),
+                body,
+              }),
+            );
+          },
+        )
+          .on('error', reject)
+          .end();
+      });
+    const first = await get();
+    expect(first.status).toBe(401);
+    const challenge = first.challenge.split(', Digest')[0] ?? '';
+    const answer = await get(
+      digestAuthorization({
+        username: f.username,
+        password: f.key,
+        method: 'GET',
+        uri: target,
+        challenge,
+        nc: 1,
+      }),
+    );
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body).id).toBe(f.userId);
   });
 
   it('curl --digest lists, creates (the spec example), and the new key works with curl', () => {
