@@ -71,19 +71,18 @@ export function sessionHa1(alg: Algorithm, ha1: string, nonce: string, cnonce: s
   return isSess(alg) ? hex(hashOf(alg), `${ha1}:${nonce}:${cnonce}`) : ha1;
 }
 
+/** What a response is computed from, besides HA1. */
+export interface ResponseFields {
+  readonly nonce: string;
+  readonly nc: string;
+  readonly cnonce: string;
+  readonly qop: string;
+  readonly method: string;
+  readonly uri: string;
+}
+
 /** response = H(HA1':nonce:nc:cnonce:qop:HA2) with HA2 = H(method:uri) (§3.4.1, qop=auth). */
-export function computeResponse(
-  alg: Algorithm,
-  ha1: string,
-  fields: {
-    readonly nonce: string;
-    readonly nc: string;
-    readonly cnonce: string;
-    readonly qop: string;
-    readonly method: string;
-    readonly uri: string;
-  },
-): string {
+export function computeResponse(alg: Algorithm, ha1: string, fields: ResponseFields): string {
   const hash = hashOf(alg);
   const ha1Prime = sessionHa1(alg, ha1, fields.nonce, fields.cnonce);
   const ha2 = hex(hash, `${fields.method}:${fields.uri}`);

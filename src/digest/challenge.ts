@@ -3,7 +3,7 @@
 // splits on `", "` and rejects unknown keys, so no parameter may be added, reordered or
 // quoted differently (DESIGN.md §2).
 
-import { type Algorithm, computeResponse } from './algorithms.js';
+import { type Algorithm, computeResponse, type ResponseFields } from './algorithms.js';
 
 /** Escapes a value for a quoted-string (RFC 9110 §5.6.4); realms are operator-chosen. */
 export function quote(value: string): string {
@@ -35,13 +35,7 @@ export function challengeHeaders(
 export function authenticationInfo(
   alg: Algorithm,
   ha1: string,
-  fields: {
-    readonly nonce: string;
-    readonly nc: string;
-    readonly cnonce: string;
-    readonly qop: string;
-    readonly uri: string;
-  },
+  fields: Omit<ResponseFields, 'method'>,
 ): string {
   const rspauth = computeResponse(alg, ha1, { ...fields, method: '' });
   return `rspauth="${rspauth}", cnonce=${quote(fields.cnonce)}, nc=${fields.nc}, qop=auth`;
