@@ -1,8 +1,10 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { databaseOption } from '../config.js';
 import { isObjectId } from '../domain/ids.js';
+import { hashPassword, MIN_PASSWORD_LENGTH } from '../domain/passwords.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
+import { CliError } from './output.js';
 
 export interface CommonOptions {
   database: string;
@@ -44,3 +46,16 @@ export async function withStore<T>(
 
 export const apiBase = (options: CommonOptions) =>
   `${(options.publicUrl ?? 'http://127.0.0.1:8080').replace(/\/+$/, '')}/api/atlas/v1.0`;
+
+/** One password from standard input (a trailing newline is not part of it), hashed. */
+export async function passwordFromStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  const password = Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+  if (password.length < MIN_PASSWORD_LENGTH) {
+    throw new CliError(`the password must be at least ${MIN_PASSWORD_LENGTH} characters`);
+  }
+  return hashPassword(password);
+}

@@ -2,7 +2,14 @@ import { Command, Option } from 'commander';
 import { ORG_ROLES, type OrgRole } from '../domain/records.js';
 import { createUser } from '../domain/users.js';
 import { toUserDocument } from '../http/schemas/user.js';
-import { apiBase, type CommonOptions, objectId, withCommonOptions, withStore } from './common.js';
+import {
+  apiBase,
+  type CommonOptions,
+  objectId,
+  passwordFromStdin,
+  withCommonOptions,
+  withStore,
+} from './common.js';
 import { CliError, emit, table } from './output.js';
 
 interface CreateOptions extends CommonOptions {
@@ -13,6 +20,7 @@ interface CreateOptions extends CommonOptions {
   firstName?: string;
   lastName?: string;
   email?: string;
+  passwordStdin?: boolean;
 }
 
 const FAILURES = {
@@ -36,15 +44,18 @@ export function usersCommand(): Command {
     .option('--first-name <name>', 'first name', '')
     .option('--last-name <name>', 'last name', '')
     .option('--email <address>', 'email address', '')
+    .option('--password-stdin', 'read a web console password from standard input')
     .action((options: CreateOptions) =>
       withStore(options, async (store) => {
         if (options.role && !options.org) throw new CliError('--role needs --org');
+        const passwordHash = options.passwordStdin ? await passwordFromStdin() : undefined;
         const created = await createUser(store, {
           username: options.username,
           firstName: options.firstName,
           lastName: options.lastName,
           emailAddress: options.email,
           globalOwner: !!options.globalOwner,
+          ...(passwordHash ? { passwordHash } : {}),
           ...(options.org
             ? { org: { orgId: options.org, roleName: options.role ?? 'ORG_MEMBER' } }
             : {}),
@@ -71,6 +82,23 @@ export function usersCommand(): Command {
         );
       }),
   );
+
+  withCommonOptions(users.command('set-password').description('set a web console password'))
+    .requiredOption('--username <name>', 'whose password')
+    .requiredOption('--password-stdin', 'read the password from standard input')
+    .action((options: CommonOptions & { username: string }) =>
+      withStore(options, async (store) => {
+        const hash = await passwordFromStdin();
+        if (!(await store.setPasswordHash(options.username, hash))) {
+          throw new CliError(`no user named "${options.username}"`);
+        }
+        emit(
+          !!options.json,
+          { username: options.username, passwordSet: true },
+          () => 'password set',
+        );
+      }),
+    );
 
   return users;
 }

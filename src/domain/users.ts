@@ -10,6 +10,8 @@ export interface UserRequest {
   readonly emailAddress?: string;
   readonly globalOwner?: boolean;
   readonly org?: { readonly orgId: ObjectId; readonly roleName: OrgRole };
+  /** Already hashed (passwords.ts): plain passwords never reach the store. */
+  readonly passwordHash?: string;
 }
 
 export type CreateUserError = 'invalid-username' | 'username-taken' | 'org-not-found';
@@ -43,6 +45,7 @@ export async function createUser(
     createdAt: toTimestamp(),
     globalRoles,
     orgRoles: request.org ? [request.org] : [],
+    ...(request.passwordHash ? { passwordHash: request.passwordHash } : {}),
   };
   return store.createUser(user);
 }

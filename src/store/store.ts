@@ -24,6 +24,8 @@ export interface NewUser {
   readonly globalRoles: readonly GlobalRole[];
   /** Memberships created in the same transaction as the user. */
   readonly orgRoles: readonly { orgId: ObjectId; roleName: OrgRole }[];
+  /** A console password hash (src/domain/passwords.ts), if the user gets one. */
+  readonly passwordHash?: string;
 }
 
 export interface NewApiKey {
@@ -74,6 +76,9 @@ export interface Store {
   listUsers(page: PageRequest): Promise<Page<UserRecord>>;
   /** Users with any role in the org, ordered by id. */
   listOrgUsers(orgId: ObjectId, page: PageRequest): Promise<Page<UserRecord>>;
+  /** Sets (or, with null, removes) a user's console password hash; false for no such user. */
+  setPasswordHash(username: string, hash: string | null): Promise<boolean>;
+  getPasswordHash(username: string): Promise<string | undefined>;
   /** Adds or replaces the user's role in the org. */
   setMembership(
     userId: ObjectId,

@@ -19,6 +19,8 @@ type UserQueries = Pick<
   | 'listUsers'
   | 'listOrgUsers'
   | 'setMembership'
+  | 'setPasswordHash'
+  | 'getPasswordHash'
 >;
 
 // The profile columns; key_count is the key queries' business.
@@ -133,6 +135,7 @@ export function userQueries(ctx: StoreContext): UserQueries {
               last_name: user.lastName,
               email_address: user.emailAddress,
               created_at: user.createdAt,
+              password_hash: user.passwordHash ?? null,
             })
             .execute();
         } catch (error) {
@@ -168,6 +171,24 @@ export function userQueries(ctx: StoreContext): UserQueries {
         if (!created) throw new Error(`user ${user.id} vanished inside its own transaction`);
         return created;
       });
+    },
+
+    async setPasswordHash(username, hash) {
+      const result = await db
+        .updateTable('users')
+        .set({ password_hash: hash })
+        .where('username', '=', username)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+
+    async getPasswordHash(username) {
+      const row = await db
+        .selectFrom('users')
+        .select('password_hash')
+        .where('username', '=', username)
+        .executeTakeFirst();
+      return row?.password_hash ?? undefined;
     },
 
     getUserById: (id) => findUser(db, 'id', id),
