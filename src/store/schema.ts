@@ -53,6 +53,13 @@ export interface ApiKeysTable {
   ha1_sha512_256: string;
 }
 
+/** Successful authentications per key and UTC day (`2026-11-24`). */
+export interface KeyUsageDailyTable {
+  key_id: string;
+  day: string;
+  count: number;
+}
+
 /** One row (id = 1): bumped with every change to users, memberships, roles and keys. */
 export interface CredentialsRevisionTable {
   id: number;
@@ -67,4 +74,5 @@ export interface Database {
   global_roles: GlobalRolesTable;
   api_keys: ApiKeysTable;
   credentials_revision: CredentialsRevisionTable;
+  key_usage_daily: KeyUsageDailyTable;
 }

@@ -44,6 +44,13 @@ export interface UsageDelta {
   readonly lastUsed: Timestamp;
 }
 
+export interface DailyUsage {
+  readonly keyId: ObjectId;
+  /** UTC day, `YYYY-MM-DD`. */
+  readonly day: string;
+  readonly count: number;
+}
+
 export interface UserCredentials {
   readonly user: UserRecord;
   /** Enabled keys only, oldest first. */
@@ -109,6 +116,11 @@ export interface Store {
   /** Bumped by every change to users, memberships and keys. */
   credentialsRevision(): Promise<number>;
 
-  /** Applies all deltas in one transaction; deltas for deleted keys are dropped. */
+  /**
+   * Applies all deltas in one transaction, also adding each to its key's count for the UTC
+   * day of `lastUsed` (a delta spans at most one flush interval); deleted keys are dropped.
+   */
   applyUsage(deltas: readonly UsageDelta[]): Promise<void>;
+  /** Per-day counts of these keys from `fromDay` (inclusive, `YYYY-MM-DD`) on. */
+  dailyUsage(keyIds: readonly ObjectId[], fromDay: string): Promise<readonly DailyUsage[]>;
 }

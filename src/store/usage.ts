@@ -24,7 +24,7 @@ function merge(deltas: readonly UsageDelta[]): UsageDelta[] {
  * one JSON document (SQLite) and are joined to api_keys. Keys deleted meanwhile match no
  * row and are dropped. Usage does not bump the credentials revision: it is not a credential.
  */
-export function usageQueries(ctx: StoreContext): Pick<Store, 'applyUsage'> {
+export function usageQueries(ctx: StoreContext): Pick<Store, 'applyUsage' | 'dailyUsage'> {
   const { db, kit } = ctx;
   return {
     async applyUsage(deltas) {
@@ -43,6 +43,15 @@ export function usageQueries(ctx: StoreContext): Pick<Store, 'applyUsage'> {
               from unnest(${ids}::text[], ${merged.map((d) => d.count)}::bigint[],
                           ${merged.map((d) => d.lastUsed)}::text[]) as d(id, count, last_used)
              where k.id = d.id`.execute(trx);
+          await sql`
+            insert into key_usage_daily (key_id, day, count)
+            select d.id, substr(d.last_used, 1, 10), d.count
+              from unnest(${ids}::text[], ${merged.map((d) => d.count)}::bigint[],
+                          ${merged.map((d) => d.lastUsed)}::text[]) as d(id, count, last_used)
+              join api_keys k on k.id = d.id
+            on conflict (key_id, day) do update set count = key_usage_daily.count + excluded.count`.execute(
+            trx,
+          );
         });
         return;
       }
@@ -57,7 +66,31 @@ export function usageQueries(ctx: StoreContext): Pick<Store, 'applyUsage'> {
                          json_extract(value, '$[2]') as last_used
                     from json_each(${json})) as d
            where api_keys.id = d.id`.execute(trx);
+        // "where true" lets SQLite parse an upsert whose source is a select.
+        await sql`
+          insert into key_usage_daily (key_id, day, count)
+          select d.id, substr(d.last_used, 1, 10), d.count
+            from (select json_extract(value, '$[0]') as id,
+                         json_extract(value, '$[1]') as count,
+                         json_extract(value, '$[2]') as last_used
+                    from json_each(${json})) as d
+            join api_keys k on k.id = d.id
+           where true
+          on conflict (key_id, day) do update set count = count + excluded.count`.execute(trx);
       });
+    },
+
+    async dailyUsage(keyIds, fromDay) {
+      if (keyIds.length === 0) return [];
+      const rows = await db
+        .selectFrom('key_usage_daily')
+        .select(['key_id', 'day', 'count'])
+        .where('key_id', 'in', [...keyIds])
+        .where('day', '>=', fromDay)
+        .orderBy('key_id')
+        .orderBy('day')
+        .execute();
+      return rows.map((row) => ({ keyId: row.key_id, day: row.day, count: Number(row.count) }));
     },
   };
 }

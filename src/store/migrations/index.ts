@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { initial } from './0001-initial.js';
 import { keyCount } from './0002-key-count.js';
+import { dailyUsage } from './0003-daily-usage.js';
 
 /**
  * Every migration, imported in code rather than found by scanning a folder, so they ship
@@ -9,6 +10,7 @@ import { keyCount } from './0002-key-count.js';
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-key-count': keyCount,
+  '0003-daily-usage': dailyUsage,
 };
 
 export const migrationProvider: MigrationProvider = {
