@@ -20,7 +20,7 @@ type KeyQueries = Pick<
 /** Rows per INSERT: 9 columns × 1000 rows stays under both dialects' bound-parameter limits. */
 const INSERT_CHUNK = 1000;
 
-const KEY_COLUMNS = [
+export const KEY_COLUMNS = [
   'id',
   'user_id',
   'description',
@@ -33,7 +33,7 @@ const KEY_COLUMNS = [
 
 type KeyRow = Pick<Selectable<ApiKeysTable>, (typeof KEY_COLUMNS)[number]>;
 
-function toKey(row: KeyRow): ApiKeyRecord {
+export function toKey(row: KeyRow): ApiKeyRecord {
   return {
     id: row.id,
     userId: row.user_id,

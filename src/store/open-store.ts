@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { type Dialect, Kysely, type LogEvent, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
+import { consoleSessionQueries } from './console-sessions.js';
 import type { StoreContext } from './context.js';
 import { type DialectKit, postgresKit, sqliteKit } from './dialect.js';
 import { keyQueries } from './keys.js';
@@ -130,5 +131,6 @@ export async function openStore(database: string, options: OpenStoreOptions = {}
     ...userQueries(ctx),
     ...keyQueries(ctx),
     ...usageQueries(ctx),
+    ...consoleSessionQueries(ctx),
   };
 }

@@ -60,6 +60,15 @@ export interface KeyUsageDailyTable {
   count: number;
 }
 
+/** Web console sign-ins; `id_hash` is the SHA-256 (hex) of the cookie's random id. */
+export interface ConsoleSessionsTable {
+  id_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+}
+
 /** One row (id = 1): bumped with every change to users, memberships, roles and keys. */
 export interface CredentialsRevisionTable {
   id: number;
@@ -75,4 +84,5 @@ export interface Database {
   api_keys: ApiKeysTable;
   credentials_revision: CredentialsRevisionTable;
   key_usage_daily: KeyUsageDailyTable;
+  console_sessions: ConsoleSessionsTable;
 }

@@ -51,6 +51,23 @@ export interface DailyUsage {
   readonly count: number;
 }
 
+/** A web console sign-in (src/console/sessions.ts). */
+export interface ConsoleSession {
+  /** SHA-256 (hex) of the random id in the cookie. */
+  readonly idHash: string;
+  readonly userId: ObjectId;
+  readonly csrfToken: string;
+  readonly createdAt: Timestamp;
+  readonly expiresAt: Timestamp;
+}
+
+/** A key and its requests over a period, for the console's busiest keys. */
+export interface BusyKey {
+  readonly key: ApiKeyRecord;
+  readonly username: string;
+  readonly requests: number;
+}
+
 export interface UserCredentials {
   readonly user: UserRecord;
   /** Enabled keys only, oldest first. */
@@ -80,12 +97,21 @@ export interface Store {
   createUser(user: NewUser): Promise<Outcome<UserRecord, 'username-taken' | 'org-not-found'>>;
   getUserById(id: ObjectId): Promise<UserRecord | undefined>;
   getUserByUsername(username: string): Promise<UserRecord | undefined>;
-  listUsers(page: PageRequest): Promise<Page<UserRecord>>;
+  /**
+   * Users ordered by id; with `search`, only those whose username, name or email contains
+   * it (case-insensitive for ASCII).
+   */
+  listUsers(page: PageRequest, search?: string): Promise<Page<UserRecord>>;
   /** Users with any role in the org, ordered by id. */
   listOrgUsers(orgId: ObjectId, page: PageRequest): Promise<Page<UserRecord>>;
-  /** Sets (or, with null, removes) a user's console password hash; false for no such user. */
+  /**
+   * Sets (or, with null, removes) a user's console password hash and ends their console
+   * sessions; false for no such user.
+   */
   setPasswordHash(username: string, hash: string | null): Promise<boolean>;
   getPasswordHash(username: string): Promise<string | undefined>;
+  /** True when some GLOBAL_OWNER has a console password (someone can sign in). */
+  hasConsoleAccount(): Promise<boolean>;
   /** Adds or replaces the user's role in the org. */
   setMembership(
     userId: ObjectId,
@@ -123,4 +149,12 @@ export interface Store {
   applyUsage(deltas: readonly UsageDelta[]): Promise<void>;
   /** Per-day counts of these keys from `fromDay` (inclusive, `YYYY-MM-DD`) on. */
   dailyUsage(keyIds: readonly ObjectId[], fromDay: string): Promise<readonly DailyUsage[]>;
+  /** The org members' keys with the most requests since `fromDay`, busiest first. */
+  busiestKeys(orgId: ObjectId, fromDay: string, limit: number): Promise<readonly BusyKey[]>;
+
+  createConsoleSession(session: ConsoleSession): Promise<void>;
+  findConsoleSession(idHash: string): Promise<ConsoleSession | undefined>;
+  deleteConsoleSession(idHash: string): Promise<void>;
+  /** Deletes sessions that expired before `now`; returns how many. */
+  deleteExpiredConsoleSessions(now: Timestamp): Promise<number>;
 }

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { ObjectId } from '../domain/records.js';
 import { latest } from '../domain/time.js';
 import type { StoreContext } from './context.js';
+import { KEY_COLUMNS, toKey } from './keys.js';
 import type { Store, UsageDelta } from './store.js';
 
 /** Deltas for the same key folded into one, so each key is updated once. */
@@ -24,7 +25,9 @@ function merge(deltas: readonly UsageDelta[]): UsageDelta[] {
  * one JSON document (SQLite) and are joined to api_keys. Keys deleted meanwhile match no
  * row and are dropped. Usage does not bump the credentials revision: it is not a credential.
  */
-export function usageQueries(ctx: StoreContext): Pick<Store, 'applyUsage' | 'dailyUsage'> {
+export function usageQueries(
+  ctx: StoreContext,
+): Pick<Store, 'applyUsage' | 'dailyUsage' | 'busiestKeys'> {
   const { db, kit } = ctx;
   return {
     async applyUsage(deltas) {
@@ -91,6 +94,28 @@ export function usageQueries(ctx: StoreContext): Pick<Store, 'applyUsage' | 'dai
         .orderBy('day')
         .execute();
       return rows.map((row) => ({ keyId: row.key_id, day: row.day, count: Number(row.count) }));
+    },
+
+    async busiestKeys(orgId, fromDay, limit) {
+      const rows = await db
+        .selectFrom('key_usage_daily as d')
+        .innerJoin('api_keys', 'api_keys.id', 'd.key_id')
+        .innerJoin('users as u', 'u.id', 'api_keys.user_id')
+        .innerJoin('org_memberships as m', 'm.user_id', 'u.id')
+        .where('m.org_id', '=', orgId)
+        .where('d.day', '>=', fromDay)
+        .select(KEY_COLUMNS.map((column) => `api_keys.${column}` as const))
+        .select(['u.username', (eb) => eb.fn.sum<number | string>('d.count').as('requests')])
+        .groupBy([...KEY_COLUMNS.map((column) => `api_keys.${column}` as const), 'u.username'])
+        .orderBy('requests', 'desc')
+        .orderBy('api_keys.id')
+        .limit(limit)
+        .execute();
+      return rows.map((row) => ({
+        key: toKey(row),
+        username: row.username,
+        requests: Number(row.requests),
+      }));
     },
   };
 }

@@ -1,4 +1,4 @@
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { type ExpressionBuilder, type Kysely, type Selectable, sql } from 'kysely';
 import type {
   GlobalRole,
   ObjectId,
@@ -21,6 +21,7 @@ type UserQueries = Pick<
   | 'setMembership'
   | 'setPasswordHash'
   | 'getPasswordHash'
+  | 'hasConsoleAccount'
 >;
 
 // The profile columns; key_count is the key queries' business.
@@ -117,6 +118,23 @@ export async function findUser(
   return row && (await withRoles(db, [row]))[0];
 }
 
+/**
+ * Users whose username, names or email contain `search`. `lower()` on both sides makes it
+ * case-insensitive in both dialects (SQLite's LIKE already is for ASCII, PostgreSQL's is not);
+ * LIKE's wildcards in the search are escaped so they match themselves.
+ */
+function matching(search: string | undefined) {
+  return (eb: ExpressionBuilder<Database, 'users'>) => {
+    if (!search) return eb.lit(true);
+    const pattern = `%${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    return eb.or(
+      (['username', 'first_name', 'last_name', 'email_address'] as const).map(
+        (column) => sql<boolean>`lower(${sql.ref(`users.${column}`)}) like ${pattern} escape '\\'`,
+      ),
+    );
+  };
+}
+
 export function userQueries(ctx: StoreContext): UserQueries {
   const { db, kit } = ctx;
   return {
@@ -174,12 +192,18 @@ export function userQueries(ctx: StoreContext): UserQueries {
     },
 
     async setPasswordHash(username, hash) {
-      const result = await db
-        .updateTable('users')
-        .set({ password_hash: hash })
-        .where('username', '=', username)
-        .executeTakeFirst();
-      return result.numUpdatedRows > 0n;
+      return ctx.kit.write(db, async (trx) => {
+        const user = await trx
+          .updateTable('users')
+          .set({ password_hash: hash })
+          .where('username', '=', username)
+          .returning('id')
+          .executeTakeFirst();
+        if (!user) return false;
+        // A changed or removed password signs the account out everywhere.
+        await trx.deleteFrom('console_sessions').where('user_id', '=', user.id).execute();
+        return true;
+      });
     },
 
     async getPasswordHash(username) {
@@ -191,10 +215,22 @@ export function userQueries(ctx: StoreContext): UserQueries {
       return row?.password_hash ?? undefined;
     },
 
+    async hasConsoleAccount() {
+      const row = await db
+        .selectFrom('users')
+        .innerJoin('global_roles as g', 'g.user_id', 'users.id')
+        .select('users.id')
+        .where('g.role_name', '=', 'GLOBAL_OWNER')
+        .where('users.password_hash', 'is not', null)
+        .limit(1)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+
     getUserById: (id) => findUser(db, 'id', id),
     getUserByUsername: (username) => findUser(db, 'username', username),
 
-    listUsers(page) {
+    listUsers(page, search) {
       return paged(
         page,
         async () =>
@@ -203,6 +239,7 @@ export function userQueries(ctx: StoreContext): UserQueries {
             await db
               .selectFrom('users')
               .select(USER_COLUMNS)
+              .where(matching(search))
               .orderBy('id')
               .limit(page.limit)
               .offset(page.offset)
@@ -213,6 +250,7 @@ export function userQueries(ctx: StoreContext): UserQueries {
             await db
               .selectFrom('users')
               .select((eb) => eb.fn.countAll().as('n'))
+              .where(matching(search))
               .executeTakeFirst(),
           ),
       );

@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import { initial } from './0001-initial.js';
 import { keyCount } from './0002-key-count.js';
 import { dailyUsage } from './0003-daily-usage.js';
+import { consoleSessions } from './0004-console-sessions.js';
 
 /**
  * Every migration, imported in code rather than found by scanning a folder, so they ship
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-key-count': keyCount,
   '0003-daily-usage': dailyUsage,
+  '0004-console-sessions': consoleSessions,
 };
 
 export const migrationProvider: MigrationProvider = {
