@@ -21,6 +21,9 @@ export interface ServerConfig {
   readonly requestTimeoutSeconds: number;
   readonly keepAliveTimeoutSeconds: number;
   readonly maxHeaderBytes: number;
+  /** Serve the web console under /console. */
+  readonly console: boolean;
+  readonly consoleSessionMinutes: number;
 }
 
 export const DEFAULT_REALM = 'MMS Public API';
@@ -69,6 +72,11 @@ function realm(value: string): string {
     throw new InvalidArgumentError('expected 1-128 printable characters without " or \\');
   }
   return value;
+}
+
+function onOff(value: string): boolean {
+  if (value !== 'on' && value !== 'off') throw new InvalidArgumentError('expected on or off');
+  return value === 'on';
 }
 
 function logLevel(value: string): LogLevel {
@@ -151,6 +159,14 @@ export const serverOptions = (): Option[] => [
     .env('KEYWARD_MAX_HEADER_SIZE')
     .default(16_384)
     .argParser(integer(1024, 1_048_576)),
+  new Option('--console <on|off>', 'serve the web console under /console')
+    .env('KEYWARD_CONSOLE')
+    .default(true, 'on')
+    .argParser(onOff),
+  new Option('--console-session-lifetime <minutes>', 'console sign-ins end after')
+    .env('KEYWARD_CONSOLE_SESSION_LIFETIME')
+    .default(480)
+    .argParser(integer(5, 43_200)),
 ];
 
 /** Commander hands back loosely typed values; this is the one place they become typed. */
@@ -173,5 +189,7 @@ export function toServerConfig(options: Record<string, unknown>): ServerConfig {
     requestTimeoutSeconds: Number(options.requestTimeout),
     keepAliveTimeoutSeconds: Number(options.keepAliveTimeout),
     maxHeaderBytes: Number(options.maxHeaderSize),
+    console: options.console !== false,
+    consoleSessionMinutes: Number(options.consoleSessionLifetime),
   };
 }

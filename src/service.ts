@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { pino } from 'pino';
 import type { ServerConfig } from './config.js';
+import { randomToken } from './console/tokens.js';
 import { createDigestAuthenticator } from './digest/index.js';
 import { loadNonceSecrets } from './domain/nonce-secrets.js';
 import { realmFixedMessage, resolveRealm } from './domain/realm.js';
@@ -26,6 +27,8 @@ export interface Service {
   readonly realm: string;
   readonly usage: UsageCounter;
   readonly users: UserCache;
+  /** Opens /console/setup while nobody can sign in to the console; undefined without it. */
+  readonly consoleSetupToken: string | undefined;
   /** Stops accepting requests, writes pending usage counts, closes the database. */
   close(): Promise<void>;
 }
@@ -48,6 +51,7 @@ export async function createService(
       nonceLifetimeMs: config.nonceLifetimeSeconds * 1000,
     });
     const users = new UserCache(store);
+    const consoleSetupToken = config.console ? randomToken() : undefined;
     await users.refresh();
     const usage = new UsageCounter(store, {
       onError: (error) => logger.error({ err: error }, 'usage flush failed'),
@@ -76,6 +80,14 @@ export async function createService(
         requestTimeout: config.requestTimeoutSeconds * 1000,
         keepAliveTimeout: config.keepAliveTimeoutSeconds * 1000,
         maxHeaderSize: config.maxHeaderBytes,
+        ...(consoleSetupToken
+          ? {
+              console: {
+                sessionLifetimeMs: config.consoleSessionMinutes * 60_000,
+                setupToken: consoleSetupToken,
+              },
+            }
+          : {}),
       },
     );
     usage.start(config.usageFlushIntervalMs);
@@ -89,6 +101,7 @@ export async function createService(
       realm: realm.value,
       usage,
       users,
+      consoleSetupToken,
       async close() {
         clearInterval(poll);
         await app.close();

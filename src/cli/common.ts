@@ -1,7 +1,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { databaseOption } from '../config.js';
 import { isObjectId } from '../domain/ids.js';
-import { hashPassword, MIN_PASSWORD_LENGTH } from '../domain/passwords.js';
+import { hashPassword, passwordProblem } from '../domain/passwords.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { CliError } from './output.js';
@@ -54,8 +54,7 @@ export async function passwordFromStdin(): Promise<string> {
   const password = Buffer.concat(chunks)
     .toString('utf8')
     .replace(/\r?\n$/, '');
-  if (password.length < MIN_PASSWORD_LENGTH) {
-    throw new CliError(`the password must be at least ${MIN_PASSWORD_LENGTH} characters`);
-  }
+  const problem = passwordProblem(password);
+  if (problem) throw new CliError(problem);
   return hashPassword(password);
 }

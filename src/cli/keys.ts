@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { integer } from '../config.js';
-import { issueKey } from '../domain/keys.js';
+import { issueKey, MAX_DESCRIPTION_LENGTH } from '../domain/keys.js';
 import { resolveRealm } from '../domain/realm.js';
 import type { UserRecord } from '../domain/records.js';
 import { listPage } from '../http/pagination.js';
@@ -39,7 +39,10 @@ export function keysCommand(): Command {
     );
 
   forUser('create', 'create a key and print it (the only time it is shown)')
-    .requiredOption('--description <text>', 'what the key is for (at most 250 characters)')
+    .requiredOption(
+      '--description <text>',
+      `what the key is for (at most ${MAX_DESCRIPTION_LENGTH} characters)`,
+    )
     .addOption(
       new Option('--max-keys-per-user <number>', 'refuse when the user already holds this many')
         .env('KEYWARD_MAX_KEYS_PER_USER')
@@ -48,8 +51,8 @@ export function keysCommand(): Command {
     )
     .action((options: CreateOptions) =>
       withStore(options, async (store) => {
-        if (options.description.length > 250)
-          throw new CliError('--description is longer than 250 characters');
+        if (options.description.length > MAX_DESCRIPTION_LENGTH)
+          throw new CliError(`--description is longer than ${MAX_DESCRIPTION_LENGTH} characters`);
         const user = await findUser(store, options.username);
         const realm = await resolveRealm(store, undefined);
         if (!realm.ok) throw new CliError('the database has no usable realm');

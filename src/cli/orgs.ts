@@ -1,6 +1,5 @@
 import { Command } from 'commander';
-import { newObjectId } from '../domain/ids.js';
-import { toTimestamp } from '../domain/time.js';
+import { createOrg, MAX_ORG_NAME_LENGTH } from '../domain/orgs.js';
 import { type CommonOptions, withCommonOptions, withStore } from './common.js';
 import { CliError, emit, table } from './output.js';
 
@@ -15,15 +14,14 @@ export function orgsCommand(): Command {
     .requiredOption('--name <name>', 'organization name (unique)')
     .action((options: CreateOptions) =>
       withStore(options, async (store) => {
-        const name = options.name.trim();
-        if (name.length === 0 || name.length > 256)
-          throw new CliError('--name must be 1-256 characters');
-        const created = await store.createOrg({
-          id: newObjectId(),
-          name,
-          createdAt: toTimestamp(),
-        });
-        if (!created.ok) throw new CliError(`an organization named "${name}" already exists`);
+        const created = await createOrg(store, options.name);
+        if (!created.ok) {
+          throw new CliError(
+            created.error === 'invalid-name'
+              ? `--name must be 1-${MAX_ORG_NAME_LENGTH} characters`
+              : `an organization named "${options.name.trim()}" already exists`,
+          );
+        }
         const org = created.value;
         emit(!!options.json, org, () => `created organization ${org.name} with id ${org.id}`);
       }),

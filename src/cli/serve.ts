@@ -30,6 +30,12 @@ export function serveCommand(): Command {
     );
     // Said on stderr whatever the log level, for people and for scripts that start keyward.
     process.stderr.write(`keyward: serving on ${address}\n`);
+    if (service.consoleSetupToken && !(await service.store.hasConsoleAccount())) {
+      const base = config.publicUrl ?? address;
+      process.stderr.write(
+        `keyward: nobody can sign in to the web console yet. To create its first administrator, open\n  ${base}/console/setup?token=${service.consoleSetupToken}\n`,
+      );
+    }
     const empty = await service.store.listUsers({ offset: 0, limit: 1, includeCount: false });
     if (empty.items.length === 0)
       process.stderr.write(`${gettingStarted(config.database, address)}\n`);

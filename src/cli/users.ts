@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { ORG_ROLES, type OrgRole } from '../domain/records.js';
-import { createUser } from '../domain/users.js';
+import { createUser, USERNAME_RULE } from '../domain/users.js';
 import { toUserDocument } from '../http/schemas/user.js';
 import {
   apiBase,
@@ -24,8 +24,7 @@ interface CreateOptions extends CommonOptions {
 }
 
 const FAILURES = {
-  'invalid-username':
-    'usernames are 1-256 characters without :, ", \\, control characters or surrounding spaces',
+  'invalid-username': USERNAME_RULE,
   'username-taken': 'that username is taken',
   'org-not-found': 'no organization has that id',
 } as const;

@@ -14,6 +14,8 @@ import {
 import { toTimestamp } from './time.js';
 
 const SUFFIX_LENGTH = 12;
+/** Atlas's limit on a key's description. */
+export const MAX_DESCRIPTION_LENGTH = 250;
 
 /** What a new key is made of: the key itself (shown once) and what may be stored. */
 export interface KeyMaterial {

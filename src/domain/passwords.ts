@@ -9,6 +9,19 @@ const R = 8;
 const P = 1;
 const KEY_LENGTH = 32;
 export const MIN_PASSWORD_LENGTH = 12;
+// scrypt's cost grows with the input; nobody types more than this.
+export const MAX_PASSWORD_LENGTH = 1024;
+
+/** Why a new password is refused, or undefined when it is acceptable. */
+export function passwordProblem(password: string): string | undefined {
+  if (password.length < MIN_PASSWORD_LENGTH) {
+    return `the password must be at least ${MIN_PASSWORD_LENGTH} characters`;
+  }
+  if (password.length > MAX_PASSWORD_LENGTH) {
+    return `the password must be at most ${MAX_PASSWORD_LENGTH} characters`;
+  }
+  return undefined;
+}
 
 function derive(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => {

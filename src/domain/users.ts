@@ -21,6 +21,10 @@ export type CreateUserError = 'invalid-username' | 'username-taken' | 'org-not-f
 // and control characters have no business in either.
 const FORBIDDEN = /[:"\\\p{Cc}]/u;
 
+/** The rule `isValidUsername` checks, as a sentence for error messages. */
+export const USERNAME_RULE =
+  'Usernames are 1-256 characters without :, ", \\, control characters or surrounding spaces.';
+
 export function isValidUsername(username: string): boolean {
   return (
     username.length >= 1 &&

@@ -1,5 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions, LogController } from 'fastify';
+import { type ConsoleOptions, registerConsole } from '../console/plugin.js';
 import { clientErrorHandler } from './client-errors.js';
 import type { ApiContext } from './context.js';
 import { methodNotAllowed } from './method-not-allowed.js';
@@ -32,10 +33,14 @@ function apiRoutes(api: Api, context: ApiContext): void {
 export type AppOptions = Pick<
   FastifyServerOptions,
   'bodyLimit' | 'loggerInstance' | 'requestTimeout' | 'keepAliveTimeout'
-> & { readonly maxHeaderSize?: number };
+> & {
+  readonly maxHeaderSize?: number;
+  /** Serve the web console under /console with these settings. */
+  readonly console?: ConsoleOptions;
+};
 
 export async function buildApp(context: ApiContext, options: AppOptions = {}) {
-  const { maxHeaderSize, ...fastifyOptions } = options;
+  const { maxHeaderSize, console: consoleOptions, ...fastifyOptions } = options;
   const app = Fastify({
     ...fastifyOptions,
     // Past maxHeaderSize, Node answers 431 before any of keyward's code runs. Node checks
@@ -66,5 +71,6 @@ export async function buildApp(context: ApiContext, options: AppOptions = {}) {
       { prefix },
     );
   }
+  if (consoleOptions) await registerConsole(app, context, consoleOptions);
   return app;
 }

@@ -49,6 +49,8 @@ export function testConfig(database: string, overrides: Partial<ServerConfig> = 
     requestTimeoutSeconds: 30,
     keepAliveTimeoutSeconds: 75,
     maxHeaderBytes: 16_384,
+    console: true,
+    consoleSessionMinutes: 480,
     ...overrides,
   };
 }

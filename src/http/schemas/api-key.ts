@@ -1,12 +1,12 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { obfuscateKey } from '../../domain/keys.js';
+import { MAX_DESCRIPTION_LENGTH, obfuscateKey } from '../../domain/keys.js';
 import type { ApiKeyRecord } from '../../domain/records.js';
 import { ListDocument, ObjectIdString } from './common.js';
 
 // Properties are listed alphabetically: the serializer emits them in this order, as Atlas does.
 const keyFields = {
   createdAt: Type.String({ description: 'When the key was created (UTC, second precision)' }),
-  description: Type.String({ maxLength: 250 }),
+  description: Type.String({ maxLength: MAX_DESCRIPTION_LENGTH }),
   enabled: Type.Boolean(),
   id: ObjectIdString,
 };
@@ -32,7 +32,7 @@ export type CreatedApiKeyDocument = Static<typeof CreatedApiKeyDocument>;
 export const ApiKeyList = ListDocument(ApiKeyDocument);
 
 export const CreateApiKeyBody = Type.Object(
-  { description: Type.String({ maxLength: 250 }) },
+  { description: Type.String({ maxLength: MAX_DESCRIPTION_LENGTH }) },
   { additionalProperties: false },
 );
 

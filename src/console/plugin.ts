@@ -1,0 +1,134 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyFormbody from '@fastify/formbody';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import type { ApiContext } from '../http/context.js';
+import { loadAssets } from './assets.js';
+import { type ConsoleContext, cookieNames } from './context.js';
+import { KeyReveals } from './key-reveals.js';
+import { frameOf, safeNext, seeOther, sendPage, text } from './requests.js';
+import { keyRoutes } from './routes/keys.js';
+import { orgRoutes } from './routes/orgs.js';
+import { sessionRoutes } from './routes/session.js';
+import { userRoutes } from './routes/users.js';
+import { registerSecurityHeaders } from './security-headers.js';
+import { ConsoleSessions } from './sessions.js';
+import { sameToken } from './tokens.js';
+import { messagePage } from './views/messages.js';
+import { withNotice } from './views/notices.js';
+
+export interface ConsoleOptions {
+  readonly sessionLifetimeMs: number;
+  readonly setupToken: string;
+}
+
+const HOUR_MS = 3_600_000;
+
+/** The web console under /console: server-rendered pages over the API's own context. */
+export async function registerConsole(
+  app: FastifyInstance,
+  api: ApiContext,
+  options: ConsoleOptions,
+): Promise<void> {
+  const secure = api.publicUrl?.startsWith('https:') ?? false;
+  const context: ConsoleContext = {
+    api,
+    sessions: new ConsoleSessions(api.store, { lifetimeMs: options.sessionLifetimeMs }),
+    reveals: new KeyReveals(),
+    assets: await loadAssets(),
+    cookies: { ...cookieNames(secure), secure },
+    setupToken: options.setupToken,
+  };
+  const prune = setInterval(() => {
+    context.sessions.prune().catch((error) => app.log.warn({ err: error }, 'session prune failed'));
+  }, HOUR_MS);
+  prune.unref();
+  app.addHook('onClose', async () => clearInterval(prune));
+  await app.register((scope) => consoleScope(scope, context), { prefix: '/console' });
+}
+
+// Registered inside this encapsulated scope, the form and cookie parsers exist for the
+// console only: the API keeps answering 415 to anything but JSON.
+async function consoleScope(scope: FastifyInstance, context: ConsoleContext): Promise<void> {
+  await scope.register(fastifyFormbody);
+  await scope.register(fastifyCookie);
+  scope.decorateRequest('signedIn', undefined);
+  registerSecurityHeaders(scope);
+  registerErrorPages(scope, context);
+
+  scope.get('/static/:name', async (request, reply) => {
+    const asset = context.assets.byName(text(request.params, 'name'));
+    if (!asset)
+      return sendPage(
+        reply,
+        404,
+        messagePage(frameOf(context, request), 'Not found', 'No such file.'),
+      );
+    return reply
+      .type(asset.type)
+      .header('cache-control', 'public, max-age=31536000, immutable')
+      .send(asset.body);
+  });
+  scope.get('/', async (_request, reply) => seeOther(reply, '/console/users'));
+  sessionRoutes(scope, context);
+
+  await scope.register(async (protectedScope) => {
+    protectedScope.addHook('preHandler', async (request, reply) => {
+      const cookie = request.cookies[context.cookies.session];
+      const signedIn = await context.sessions.resume(cookie);
+      if (!signedIn) {
+        const next = request.method === 'GET' ? safeNext(request.url) : '/console/users';
+        const signIn = `/console/sign-in?next=${encodeURIComponent(next)}`;
+        return seeOther(reply, cookie ? withNotice(signIn, 'session-ended') : signIn);
+      }
+      request.signedIn = signedIn;
+      // Every state change carries the session's token: a form on another site cannot.
+      if (
+        request.method !== 'GET' &&
+        !sameToken(text(request.body, '_csrf'), signedIn.session.csrfToken)
+      ) {
+        return sendPage(
+          reply,
+          403,
+          messagePage(
+            frameOf(context, request),
+            'Form refused',
+            'This form did not come from your console session (or the page is too old). Reload the page and try again.',
+          ),
+        );
+      }
+    });
+    orgRoutes(protectedScope, context);
+    userRoutes(protectedScope, context);
+    keyRoutes(protectedScope, context);
+  });
+}
+
+function registerErrorPages(scope: FastifyInstance, context: ConsoleContext): void {
+  scope.setNotFoundHandler((request, reply) =>
+    sendPage(
+      reply,
+      404,
+      messagePage(frameOf(context, request), 'Not found', 'There is no such page in the console.'),
+    ),
+  );
+  scope.setErrorHandler((error: FastifyError, request, reply) => {
+    const status =
+      error.statusCode && error.statusCode >= 400 && error.statusCode < 500
+        ? error.statusCode
+        : 500;
+    if (status === 500) request.log.error({ err: error }, 'console request failed');
+    const message =
+      status === 500
+        ? 'Something went wrong on the server. Try again; if it happens again, the server log says why.'
+        : `The request could not be handled: ${error.message}`;
+    return sendPage(
+      reply,
+      status,
+      messagePage(
+        frameOf(context, request),
+        status === 500 ? 'Server error' : 'Bad request',
+        message,
+      ),
+    );
+  });
+}

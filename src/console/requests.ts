@@ -1,0 +1,70 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isObjectId } from '../domain/ids.js';
+import type { ConsoleContext } from './context.js';
+import type { Html } from './html.js';
+import type { Frame } from './views/layout.js';
+
+/**
+ * A string field of a parsed form or query. Forms arrive as `Record<string, string |
+ * string[]>`; a repeated field counts as its first value, anything else as absent.
+ */
+export function text(source: unknown, name: string): string {
+  if (typeof source !== 'object' || source === null) return '';
+  const value: unknown = (source as Record<string, unknown>)[name];
+  const first: unknown = Array.isArray(value) ? value[0] : value;
+  return typeof first === 'string' ? first : '';
+}
+
+/** The named fields of a form, as strings, to validate and to send back on refusal. */
+export function fields<const N extends string>(
+  source: unknown,
+  names: readonly N[],
+): Record<N, string> {
+  return Object.fromEntries(names.map((name) => [name, text(source, name)])) as Record<N, string>;
+}
+
+/** A list's page number from `?pageNum=`; anything that is not a positive integer is page 1. */
+export function pageNum(request: FastifyRequest): number {
+  const raw = text(request.query, 'pageNum');
+  const n = /^\d{1,9}$/.test(raw) ? Number(raw) : 1;
+  return Math.max(n, 1);
+}
+
+/** A path parameter that must be an ObjectId; undefined means "no such page". */
+export function idParam(request: FastifyRequest, name: string): string | undefined {
+  const value = text(request.params, name);
+  return isObjectId(value) ? value : undefined;
+}
+
+/** Where to go after signing in: only a console path, never another site. */
+export function safeNext(next: string): string {
+  return /^\/console(\/[\w\-/.?=&%]*)?$/.test(next) && !next.startsWith('/console//')
+    ? next
+    : '/console/users';
+}
+
+export function frameOf(context: ConsoleContext, request: FastifyRequest): Frame {
+  const signedIn = request.signedIn;
+  return signedIn
+    ? { assets: context.assets, user: signedIn.user, csrfToken: signedIn.session.csrfToken }
+    : { assets: context.assets };
+}
+
+/** The signed-in frame; protected routes run only after the sign-in check, so it exists. */
+export function signedInFrame(
+  context: ConsoleContext,
+  request: FastifyRequest,
+): Frame & { csrfToken: string } {
+  const signedIn = request.signedIn;
+  if (!signedIn) throw new Error('a protected console route ran without a session');
+  return { assets: context.assets, user: signedIn.user, csrfToken: signedIn.session.csrfToken };
+}
+
+export function sendPage(reply: FastifyReply, status: number, page: Html): FastifyReply {
+  return reply.code(status).type('text/html; charset=utf-8').send(page.markup);
+}
+
+/** Post/Redirect/Get: a form's result is always a 303 to a page that can be reloaded. */
+export function seeOther(reply: FastifyReply, location: string): FastifyReply {
+  return reply.redirect(location, 303);
+}

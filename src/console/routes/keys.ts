@@ -1,0 +1,102 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { issueKey, MAX_DESCRIPTION_LENGTH } from '../../domain/keys.js';
+import type { UserRecord } from '../../domain/records.js';
+import type { ConsoleContext } from '../context.js';
+import { idParam, seeOther, sendPage, signedInFrame, text } from '../requests.js';
+import { messagePage } from '../views/messages.js';
+import { withNotice } from '../views/notices.js';
+import { confirmDeletePage } from '../views/user.js';
+import { sendUserPage, userNotFound } from './user-page.js';
+
+/** Generate, enable, disable and delete a user's keys, as the API and the CLI do. */
+export function keyRoutes(scope: FastifyInstance, context: ConsoleContext): void {
+  const { store, users, usage } = context.api;
+
+  const userOf = async (request: FastifyRequest) => {
+    const userId = idParam(request, 'userId');
+    return userId ? store.getUserById(userId) : undefined;
+  };
+  const keyNotFound = (request: FastifyRequest, reply: FastifyReply, user: UserRecord) =>
+    sendPage(
+      reply,
+      404,
+      messagePage(
+        signedInFrame(context, request),
+        'Not found',
+        `${user.username} has no such key; it may have been deleted.`,
+      ),
+    );
+  const userPath = (user: UserRecord) => `/console/users/${user.id}`;
+
+  scope.post('/users/:userId/keys', async (request, reply) => {
+    const user = await userOf(request);
+    if (!user) return userNotFound(context, request, reply);
+    const description = text(request.body, 'description');
+    const refuse = (status: number, problem: string) =>
+      sendUserPage(context, request, reply, user, status, {
+        values: { description },
+        problems: { description: problem },
+      });
+    if (description.trim() === '') return refuse(400, 'Say what the key is for.');
+    if (description.length > MAX_DESCRIPTION_LENGTH) {
+      return refuse(400, `At most ${MAX_DESCRIPTION_LENGTH} characters.`);
+    }
+    const issued = await issueKey(store, {
+      user,
+      description,
+      realm: context.api.realm,
+      maxKeysPerUser: context.api.maxKeysPerUser,
+    });
+    if (!issued.ok) {
+      if (issued.error === 'user-not-found') return userNotFound(context, request, reply);
+      return refuse(
+        409,
+        `${user.username} already holds ${context.api.maxKeysPerUser} keys, the most allowed; delete one first.`,
+      );
+    }
+    const { record, credential, key } = issued.value;
+    users.addKey(user.username, credential, record);
+    const session = request.signedIn?.session;
+    if (session) context.reveals.put(session.idHash, { userId: user.id, keyId: record.id, key });
+    request.log.info({ userId: user.id, keyId: record.id }, 'console generated a key');
+    return seeOther(reply, `${userPath(user)}#new-key-panel`);
+  });
+
+  for (const [action, enabled] of [
+    ['enable', true],
+    ['disable', false],
+  ] as const) {
+    scope.post(`/users/:userId/keys/:keyId/${action}`, async (request, reply) => {
+      const user = await userOf(request);
+      if (!user) return userNotFound(context, request, reply);
+      const keyId = idParam(request, 'keyId');
+      const key = keyId && (await store.setKeyEnabled(user.id, keyId, enabled));
+      if (!key) return keyNotFound(request, reply, user);
+      users.invalidate(user.username);
+      return seeOther(reply, withNotice(userPath(user), enabled ? 'key-enabled' : 'key-disabled'));
+    });
+  }
+
+  scope.get('/users/:userId/keys/:keyId/delete', async (request, reply) => {
+    const user = await userOf(request);
+    if (!user) return userNotFound(context, request, reply);
+    const keyId = idParam(request, 'keyId');
+    const key = keyId && (await store.getKey(user.id, keyId));
+    if (!key) return keyNotFound(request, reply, user);
+    return sendPage(
+      reply,
+      200,
+      confirmDeletePage(signedInFrame(context, request), user, usage.withUnflushed(key)),
+    );
+  });
+
+  scope.post('/users/:userId/keys/:keyId/delete', async (request, reply) => {
+    const user = await userOf(request);
+    if (!user) return userNotFound(context, request, reply);
+    const keyId = idParam(request, 'keyId');
+    if (!keyId || !(await store.deleteKey(user.id, keyId)))
+      return keyNotFound(request, reply, user);
+    users.invalidate(user.username);
+    return seeOther(reply, withNotice(userPath(user), 'key-deleted'));
+  });
+}

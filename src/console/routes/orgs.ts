@@ -1,0 +1,92 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { createOrg, MAX_ORG_NAME_LENGTH } from '../../domain/orgs.js';
+import type { ConsoleContext } from '../context.js';
+import { fields, idParam, pageNum, seeOther, sendPage, signedInFrame, text } from '../requests.js';
+import { lastDays } from '../usage-chart.js';
+import type { FormState } from '../views/forms.js';
+import { messagePage } from '../views/messages.js';
+import { noticeFor, withNotice } from '../views/notices.js';
+import { orgPage, orgsPage } from '../views/orgs.js';
+
+const ORGS_PER_PAGE = 100;
+const MEMBERS_SHOWN = 200;
+const BUSIEST_SHOWN = 10;
+
+export function orgRoutes(scope: FastifyInstance, context: ConsoleContext): void {
+  const { store } = context.api;
+
+  const listPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    form: FormState = {},
+  ) => {
+    const n = pageNum(request);
+    const page = await store.listOrgs({
+      offset: (n - 1) * ORGS_PER_PAGE,
+      limit: ORGS_PER_PAGE,
+      includeCount: true,
+    });
+    return sendPage(
+      reply,
+      status,
+      orgsPage(signedInFrame(context, request), {
+        orgs: page.items,
+        pager: {
+          pageNum: n,
+          itemsPerPage: ORGS_PER_PAGE,
+          total: page.total ?? 0,
+          href: (p) => `/console/orgs?pageNum=${p}`,
+        },
+        ...form,
+      }),
+    );
+  };
+
+  scope.get('/orgs', (request, reply) => listPage(request, reply, 200));
+
+  scope.post('/orgs', async (request, reply) => {
+    const values = fields(request.body, ['name']);
+    const created = await createOrg(store, values.name);
+    if (created.ok) {
+      return seeOther(reply, withNotice(`/console/orgs/${created.value.id}`, 'org-created'));
+    }
+    const problem =
+      created.error === 'name-taken'
+        ? 'An organization with that name exists.'
+        : `Use 1-${MAX_ORG_NAME_LENGTH} characters.`;
+    const status = created.error === 'name-taken' ? 409 : 400;
+    return listPage(request, reply, status, { values, problems: { name: problem } });
+  });
+
+  scope.get('/orgs/:orgId', async (request, reply) => {
+    const orgId = idParam(request, 'orgId');
+    const org = orgId && (await store.getOrg(orgId));
+    if (!org) {
+      return sendPage(
+        reply,
+        404,
+        messagePage(
+          signedInFrame(context, request),
+          'Not found',
+          'There is no organization with that id.',
+        ),
+      );
+    }
+    const [members, busiest] = await Promise.all([
+      store.listOrgUsers(org.id, { offset: 0, limit: MEMBERS_SHOWN, includeCount: true }),
+      store.busiestKeys(org.id, lastDays(new Date())[0] ?? '', BUSIEST_SHOWN),
+    ]);
+    return sendPage(
+      reply,
+      200,
+      orgPage(signedInFrame(context, request), {
+        org,
+        members: members.items,
+        membersTotal: members.total ?? members.items.length,
+        busiest,
+        notice: noticeFor(text(request.query, 'notice')),
+      }),
+    );
+  });
+}

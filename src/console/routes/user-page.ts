@@ -1,0 +1,88 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { UserRecord } from '../../domain/records.js';
+import type { ConsoleContext } from '../context.js';
+import { pageNum, sendPage, signedInFrame, text } from '../requests.js';
+import { lastDays, perDay } from '../usage-chart.js';
+import type { FormState } from '../views/forms.js';
+import { messagePage } from '../views/messages.js';
+import { noticeFor } from '../views/notices.js';
+import { userPage } from '../views/user.js';
+
+const KEYS_PER_PAGE = 100;
+const ORGS_LISTED = 500;
+
+/**
+ * A user's page: their keys with usage, memberships and forms. Shown by GET, and again by
+ * a refused POST with what was typed and what was wrong.
+ */
+export async function sendUserPage(
+  context: ConsoleContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  user: UserRecord,
+  status = 200,
+  form: FormState = {},
+): Promise<FastifyReply> {
+  const { store, usage } = context.api;
+  const n = pageNum(request);
+  const days = lastDays(new Date());
+  const [page, orgs, hash] = await Promise.all([
+    store.listKeys(user.id, {
+      offset: (n - 1) * KEYS_PER_PAGE,
+      limit: KEYS_PER_PAGE,
+      includeCount: true,
+    }),
+    store.listOrgs({ offset: 0, limit: ORGS_LISTED, includeCount: false }),
+    store.getPasswordHash(user.username),
+  ]);
+  const stored = page.items;
+  const series = perDay(
+    await store.dailyUsage(
+      stored.map((k) => k.id),
+      days[0] ?? '',
+    ),
+    stored.map((k) => k.id),
+    days,
+  );
+  const keys = stored.map((key) => {
+    // Requests counted in memory but not yet flushed belong to today, as in usedCount.
+    const live = usage.withUnflushed(key);
+    const daily = series.get(key.id) ?? [];
+    daily[daily.length - 1] = (daily.at(-1) ?? 0) + live.usedCount - key.usedCount;
+    return { key: live, daily };
+  });
+  const signedIn = request.signedIn;
+  const reveal = signedIn && context.reveals.take(signedIn.session.idHash, user.id);
+  return sendPage(
+    reply,
+    status,
+    userPage(signedInFrame(context, request), {
+      user,
+      hasPassword: hash !== undefined,
+      orgs: orgs.items,
+      keys,
+      days,
+      pager: {
+        pageNum: n,
+        itemsPerPage: KEYS_PER_PAGE,
+        total: page.total ?? 0,
+        href: (p) => `/console/users/${user.id}?pageNum=${p}`,
+      },
+      reveal,
+      notice: noticeFor(text(request.query, 'notice')),
+      ...form,
+    }),
+  );
+}
+
+export function userNotFound(
+  context: ConsoleContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) {
+  return sendPage(
+    reply,
+    404,
+    messagePage(signedInFrame(context, request), 'Not found', 'There is no user with that id.'),
+  );
+}

@@ -1,0 +1,159 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isObjectId } from '../../domain/ids.js';
+import { hashPassword, passwordProblem } from '../../domain/passwords.js';
+import { ORG_ROLES, type OrgRole } from '../../domain/records.js';
+import { createUser, USERNAME_RULE } from '../../domain/users.js';
+import type { ConsoleContext } from '../context.js';
+import { fields, idParam, pageNum, seeOther, sendPage, signedInFrame, text } from '../requests.js';
+import type { FormState } from '../views/forms.js';
+import { withNotice } from '../views/notices.js';
+import { usersPage } from '../views/users.js';
+import { sendUserPage, userNotFound } from './user-page.js';
+
+const USERS_PER_PAGE = 50;
+const MAX_NAME_LENGTH = 256;
+const MAX_SEARCH_LENGTH = 256;
+
+function isOrgRole(value: string): value is OrgRole {
+  return (ORG_ROLES as readonly string[]).includes(value);
+}
+
+const CREATE_FIELDS = [
+  'username',
+  'firstName',
+  'lastName',
+  'emailAddress',
+  'orgId',
+  'role',
+  'globalOwner',
+  'password',
+] as const;
+
+export function userRoutes(scope: FastifyInstance, context: ConsoleContext): void {
+  const { store, users } = context.api;
+
+  const listPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    form: FormState = {},
+  ) => {
+    const search = text(request.query, 'q').trim().slice(0, MAX_SEARCH_LENGTH);
+    const n = pageNum(request);
+    const [page, orgs] = await Promise.all([
+      store.listUsers(
+        { offset: (n - 1) * USERS_PER_PAGE, limit: USERS_PER_PAGE, includeCount: true },
+        search,
+      ),
+      store.listOrgs({ offset: 0, limit: 500, includeCount: false }),
+    ]);
+    const query = search ? `q=${encodeURIComponent(search)}&` : '';
+    return sendPage(
+      reply,
+      status,
+      usersPage(signedInFrame(context, request), {
+        users: page.items,
+        search,
+        orgs: orgs.items,
+        pager: {
+          pageNum: n,
+          itemsPerPage: USERS_PER_PAGE,
+          total: page.total ?? 0,
+          href: (p) => `/console/users?${query}pageNum=${p}`,
+        },
+        ...form,
+      }),
+    );
+  };
+
+  scope.get('/users', (request, reply) => listPage(request, reply, 200));
+
+  scope.post('/users', async (request, reply) => {
+    const form = fields(request.body, CREATE_FIELDS);
+    const problems: Record<string, string> = {};
+    for (const name of ['firstName', 'lastName', 'emailAddress'] as const) {
+      if (form[name].length > MAX_NAME_LENGTH)
+        problems[name] = `At most ${MAX_NAME_LENGTH} characters.`;
+    }
+    if (form.orgId !== '' && !isObjectId(form.orgId)) problems.orgId = 'Choose an organization.';
+    const role = form.role === '' ? 'ORG_MEMBER' : form.role;
+    if (!isOrgRole(role)) problems.role = 'Choose a role.';
+    const weak = form.password === '' ? undefined : passwordProblem(form.password);
+    if (weak) problems.password = `Not accepted: ${weak}.`;
+
+    if (Object.keys(problems).length === 0 && isOrgRole(role)) {
+      const created = await createUser(store, {
+        username: form.username,
+        firstName: form.firstName.trim(),
+        lastName: form.lastName.trim(),
+        emailAddress: form.emailAddress.trim(),
+        globalOwner: form.globalOwner === 'on',
+        ...(form.password ? { passwordHash: await hashPassword(form.password) } : {}),
+        ...(form.orgId ? { org: { orgId: form.orgId, roleName: role } } : {}),
+      });
+      if (created.ok) {
+        users.invalidate(created.value.username);
+        return seeOther(reply, withNotice(`/console/users/${created.value.id}`, 'user-created'));
+      }
+      if (created.error === 'username-taken') problems.username = 'That username is taken.';
+      else if (created.error === 'org-not-found')
+        problems.orgId = 'That organization no longer exists.';
+      else problems.username = USERNAME_RULE;
+    }
+    const { password: _never, ...values } = form;
+    const status = problems.username === 'That username is taken.' ? 409 : 400;
+    return listPage(request, reply, status, {
+      values,
+      problems: { ...problems, form: 'The user was not created; see below.' },
+    });
+  });
+
+  scope.get('/users/:userId', async (request, reply) => {
+    const userId = idParam(request, 'userId');
+    const user = userId && (await store.getUserById(userId));
+    if (!user) return userNotFound(context, request, reply);
+    return sendUserPage(context, request, reply, user);
+  });
+
+  scope.post('/users/:userId/memberships', async (request, reply) => {
+    const userId = idParam(request, 'userId');
+    const user = userId && (await store.getUserById(userId));
+    if (!user) return userNotFound(context, request, reply);
+    const form = fields(request.body, ['orgId', 'role']);
+    if (!isObjectId(form.orgId) || !isOrgRole(form.role)) {
+      return sendUserPage(context, request, reply, user, 400, {
+        values: form,
+        problems: { orgId: 'Choose an organization and a role.' },
+      });
+    }
+    const updated = await store.setMembership(user.id, form.orgId, form.role);
+    if (!updated.ok) {
+      if (updated.error === 'user-not-found') return userNotFound(context, request, reply);
+      return sendUserPage(context, request, reply, user, 404, {
+        values: form,
+        problems: { orgId: 'That organization no longer exists.' },
+      });
+    }
+    users.invalidate(user.username);
+    return seeOther(reply, withNotice(`/console/users/${user.id}`, 'membership-set'));
+  });
+
+  scope.post('/users/:userId/password', async (request, reply) => {
+    const userId = idParam(request, 'userId');
+    const user = userId && (await store.getUserById(userId));
+    if (!user) return userNotFound(context, request, reply);
+    const password = text(request.body, 'password');
+    const weak = passwordProblem(password);
+    if (weak) {
+      return sendUserPage(context, request, reply, user, 400, {
+        problems: { password: `Not accepted: ${weak}.` },
+      });
+    }
+    await store.setPasswordHash(user.username, await hashPassword(password));
+    // Setting a password ends that user's sessions, this one included when it is their own.
+    if (user.id === request.signedIn?.user.id) {
+      return seeOther(reply, withNotice('/console/sign-in', 'password-changed'));
+    }
+    return seeOther(reply, withNotice(`/console/users/${user.id}`, 'password-set'));
+  });
+}

@@ -1,0 +1,74 @@
+import type { UserRecord } from '../domain/records.js';
+import { toTimestamp } from '../domain/time.js';
+import type { ConsoleSession, Store } from '../store/store.js';
+import { randomToken, sha256Hex } from './tokens.js';
+
+export interface SessionOptions {
+  readonly lifetimeMs: number;
+  readonly now?: () => number;
+}
+
+/** A signed-in administrator, as each console request sees them. */
+export interface SignedIn {
+  readonly session: ConsoleSession;
+  readonly user: UserRecord;
+}
+
+/** Only GLOBAL_OWNERs may use the console; checked at sign-in and on every request. */
+export function mayUseConsole(user: UserRecord): boolean {
+  return user.globalRoles.includes('GLOBAL_OWNER');
+}
+
+/**
+ * Console sign-ins, kept in the database so they survive restarts and work across
+ * instances. The cookie carries a random id; the store sees only its SHA-256. Sessions end
+ * at a fixed time after sign-in (no sliding renewal), on sign-out, and when the password
+ * changes.
+ */
+export class ConsoleSessions {
+  private readonly now: () => number;
+
+  constructor(
+    private readonly store: Store,
+    private readonly options: SessionOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  get lifetimeSeconds(): number {
+    return Math.floor(this.options.lifetimeMs / 1000);
+  }
+
+  /** Starts a session; the returned id goes into the cookie and nowhere else. */
+  async start(user: UserRecord): Promise<string> {
+    const id = randomToken();
+    const now = this.now();
+    await this.store.createConsoleSession({
+      idHash: sha256Hex(id),
+      userId: user.id,
+      csrfToken: randomToken(),
+      createdAt: toTimestamp(new Date(now)),
+      expiresAt: toTimestamp(new Date(now + this.options.lifetimeMs)),
+    });
+    return id;
+  }
+
+  /** The session for a cookie's id, if it is live and its user may still use the console. */
+  async resume(id: string | undefined): Promise<SignedIn | undefined> {
+    if (!id) return undefined;
+    const session = await this.store.findConsoleSession(sha256Hex(id));
+    if (!session || session.expiresAt <= toTimestamp(new Date(this.now()))) return undefined;
+    const user = await this.store.getUserById(session.userId);
+    if (!user || !mayUseConsole(user)) return undefined;
+    return { session, user };
+  }
+
+  async end(id: string | undefined): Promise<void> {
+    if (id) await this.store.deleteConsoleSession(sha256Hex(id));
+  }
+
+  /** Drops expired sessions; run now and then, since expired ones are already refused. */
+  prune(): Promise<number> {
+    return this.store.deleteExpiredConsoleSessions(toTimestamp(new Date(this.now())));
+  }
+}

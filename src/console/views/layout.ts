@@ -1,0 +1,61 @@
+import type { UserRecord } from '../../domain/records.js';
+import type { ConsoleAssets } from '../assets.js';
+import { type Fragment, type Html, html } from '../html.js';
+
+export type Section = 'users' | 'orgs';
+
+/** What every page's frame needs beyond its own content. */
+export interface Frame {
+  readonly assets: ConsoleAssets;
+  /** The signed-in administrator; absent on the sign-in and setup pages. */
+  readonly user?: UserRecord;
+  readonly csrfToken?: string;
+  readonly section?: Section;
+}
+
+export interface Notice {
+  readonly kind: 'success' | 'error';
+  readonly text: Fragment;
+}
+
+export function notice(n: Notice | undefined): Html {
+  if (!n) return html``;
+  // role=alert reads errors out at once; status waits its turn.
+  return html`<div class="notice ${n.kind}" role="${n.kind === 'error' ? 'alert' : 'status'}">${
+    n.kind === 'error' ? html`<strong>Error:</strong> ` : ''
+  }${n.text}</div>`;
+}
+
+function navigation(frame: Frame): Html {
+  if (!frame.user || !frame.csrfToken) return html``;
+  const link = (section: Section, label: string) =>
+    html`<a href="/console/${section}"${frame.section === section ? html` aria-current="page"` : ''}>${label}</a>`;
+  return html`<nav aria-label="Main">${link('users', 'Users')}${link('orgs', 'Organizations')}</nav>
+    <div class="who"><span>${frame.user.username}</span>
+      <form class="inline" method="post" action="/console/sign-out">
+        <input type="hidden" name="_csrf" value="${frame.csrfToken}">
+        <button class="link" type="submit">Sign out</button>
+      </form></div>`;
+}
+
+export function page(frame: Frame, title: string, content: Fragment): Html {
+  const { stylesheet, script } = frame.assets;
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title} · keyward</title>
+<link rel="stylesheet" href="/console/static/${stylesheet.name}">
+<script src="/console/static/${script.name}" defer></script>
+</head>
+<body>
+<a class="skip" href="#main">Skip to content</a>
+<header class="top"><a class="brand" href="/console">keyward</a>${navigation(frame)}</header>
+<main id="main" tabindex="-1">
+${content}
+</main>
+</body>
+</html>
+`;
+}

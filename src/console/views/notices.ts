@@ -1,0 +1,29 @@
+import type { Notice } from './layout.js';
+
+// Results of a form, carried across its redirect as a fixed code (never as text from the
+// request, so a crafted link cannot put words on the page).
+const MESSAGES = {
+  'signed-out': 'You are signed out.',
+  'session-ended': 'Your session has ended. Sign in again.',
+  'password-changed': 'Your password was changed. Sign in with the new one.',
+  welcome: 'Welcome. Create users here, then generate their API keys from their pages.',
+  'org-created': 'Organization created.',
+  'user-created': 'User created. Generate their first API key below.',
+  'key-enabled': 'Key enabled: it authenticates again.',
+  'key-disabled': 'Key disabled: requests made with it are refused until it is enabled.',
+  'key-deleted': 'Key deleted.',
+  'membership-set': 'Membership saved.',
+  'password-set': 'Console password set.',
+} as const;
+
+export type NoticeCode = keyof typeof MESSAGES;
+
+export function noticeFor(code: string): Notice | undefined {
+  return Object.hasOwn(MESSAGES, code)
+    ? { kind: 'success', text: MESSAGES[code as NoticeCode] }
+    : undefined;
+}
+
+export function withNotice(path: string, code: NoticeCode): string {
+  return `${path}${path.includes('?') ? '&' : '?'}notice=${code}`;
+}

@@ -1,0 +1,146 @@
+import { MAX_DESCRIPTION_LENGTH, obfuscateKey } from '../../domain/keys.js';
+import { MIN_PASSWORD_LENGTH } from '../../domain/passwords.js';
+import type { ApiKeyRecord, OrgRecord, UserRecord } from '../../domain/records.js';
+import { type Html, html } from '../html.js';
+import type { Reveal } from '../key-reveals.js';
+import { CHART_DAYS, sparkline } from '../usage-chart.js';
+import { count, when } from './format.js';
+import { actionButton, csrf, type FormState, field, select } from './forms.js';
+import { type Frame, type Notice, notice, page } from './layout.js';
+import { type PagerState, pager } from './pager.js';
+import { orgChoices, roleChoices } from './users.js';
+
+export interface KeyRow {
+  readonly key: ApiKeyRecord;
+  /** Requests per day over `UserView.days`. */
+  readonly daily: readonly number[];
+}
+
+export interface UserView extends FormState {
+  readonly user: UserRecord;
+  readonly hasPassword: boolean;
+  readonly orgs: readonly OrgRecord[];
+  readonly keys: readonly KeyRow[];
+  readonly days: readonly string[];
+  readonly pager: PagerState;
+  readonly reveal?: Reveal;
+  readonly notice?: Notice;
+}
+
+type SignedInFrame = Frame & { csrfToken: string };
+
+function revealPanel(reveal: Reveal): Html {
+  return html`<section class="reveal" aria-labelledby="new-key-title" id="new-key-panel" tabindex="-1">
+  <h2 id="new-key-title">New API key: copy it now</h2>
+  <p><strong>This is the only time the full key is shown.</strong> keyward does not store it and
+  cannot show it again; if it is lost, generate a new key and delete this one.</p>
+  <div class="key-row"><code id="new-key">${reveal.key}</code>
+    <button class="secondary" type="button" data-copy="new-key" hidden>Copy</button>
+    <span id="new-key-status" role="status"></span></div>
+  <p class="muted">Use it as the password of HTTP Digest authentication, with the username
+  shown above, e.g. <code>curl --digest -u 'USERNAME:KEY' …</code></p>
+</section>`;
+}
+
+function keysTable(frame: SignedInFrame, view: UserView): Html {
+  if (view.keys.length === 0) return html`<p class="muted">No API keys yet.</p>`;
+  const base = `/console/users/${view.user.id}/keys`;
+  const rows = view.keys.map(({ key, daily }) => {
+    const toggle = key.enabled
+      ? actionButton(
+          `${base}/${key.id}/disable`,
+          frame.csrfToken,
+          html`Disable<span class="skip"> ${key.description}</span>`,
+        )
+      : actionButton(
+          `${base}/${key.id}/enable`,
+          frame.csrfToken,
+          html`Enable<span class="skip"> ${key.description}</span>`,
+        );
+    return html`<tr id="key-${key.id}" data-key-id="${key.id}">
+  <td class="description">${key.description}</td>
+  <td><code class="key">${obfuscateKey(key.suffix)}</code></td>
+  <td>${key.enabled ? html`<span class="badge on">enabled</span>` : html`<span class="badge off">disabled</span>`}</td>
+  <td class="num" data-used-count="${key.usedCount}">${count(key.usedCount)}</td>
+  <td>${when(key.lastUsed)}</td>
+  <td>${when(key.createdAt)}</td>
+  <td>${sparkline(view.days, daily)}</td>
+  <td class="actions">${toggle}<a class="button secondary" href="${base}/${key.id}/delete">Delete<span class="skip"> ${key.description}</span></a></td>
+</tr>`;
+  });
+  return html`<div class="table-scroll"><table id="keys">
+  <thead><tr><th scope="col">Description</th><th scope="col">Key</th><th scope="col">State</th>
+  <th scope="col" class="num">Used</th><th scope="col">Last used</th><th scope="col">Created</th>
+  <th scope="col">Requests per day, ${CHART_DAYS} days</th><th scope="col"><span class="skip">Actions</span></th></tr></thead>
+  <tbody>${rows}</tbody></table></div>`;
+}
+
+export function userPage(frame: SignedInFrame, view: UserView): Html {
+  const { user } = view;
+  const problems = view.problems ?? {};
+  const values = { role: 'ORG_MEMBER', ...view.values };
+  const orgName = new Map(view.orgs.map((org) => [org.id, org.name]));
+  const memberships = user.orgRoles.map(
+    (m) =>
+      html`<li><a href="/console/orgs/${m.orgId}">${orgName.get(m.orgId) ?? m.orgId}</a>: ${m.roleName}</li>`,
+  );
+  return page(
+    { ...frame, section: 'users' },
+    user.username,
+    html`<p><a href="/console/users">← Users</a></p>
+<h1>${user.username}</h1>
+${notice(view.notice)}
+${view.reveal ? revealPanel(view.reveal) : ''}
+<dl class="facts panel">
+  <dt>ID</dt><dd><code>${user.id}</code></dd>
+  <dt>Name</dt><dd>${[user.firstName, user.lastName].filter(Boolean).join(' ') || html`<span class="muted">—</span>`}</dd>
+  <dt>Email</dt><dd>${user.emailAddress || html`<span class="muted">—</span>`}</dd>
+  <dt>Created</dt><dd>${when(user.createdAt)}</dd>
+  <dt>Global roles</dt><dd>${user.globalRoles.join(', ') || html`<span class="muted">none</span>`}</dd>
+  <dt>Organizations</dt><dd>${memberships.length > 0 ? html`<ul>${memberships}</ul>` : html`<span class="muted">none</span>`}</dd>
+  <dt>Console password</dt><dd>${view.hasPassword ? 'set' : 'not set'}</dd>
+</dl>
+
+<h2>API keys</h2>
+<form class="grid-form panel" method="post" action="/console/users/${user.id}/keys">${csrf(frame.csrfToken)}
+  ${field({ name: 'description', label: 'Description', required: true, maxLength: MAX_DESCRIPTION_LENGTH, hint: 'what the key is for' }, values, problems)}
+  <div><button type="submit">Generate key</button></div>
+</form>
+${keysTable(frame, view)}
+${pager(view.pager)}
+
+<h2>Organization membership</h2>
+${
+  view.orgs.length === 0
+    ? html`<p class="muted">There are no organizations yet. <a href="/console/orgs">Create one</a>.</p>`
+    : html`<form class="grid-form panel" method="post" action="/console/users/${user.id}/memberships">${csrf(frame.csrfToken)}
+  ${select({ name: 'orgId', label: 'Organization', choices: orgChoices(view.orgs) }, values, problems)}
+  ${select({ name: 'role', label: 'Role', choices: roleChoices }, values, problems)}
+  <div><button type="submit">Add or change role</button></div>
+</form>`
+}
+
+<h2>Console password</h2>
+<form class="grid-form panel" method="post" action="/console/users/${user.id}/password">${csrf(frame.csrfToken)}
+  ${field({ name: 'password', label: 'New password', type: 'password', required: true, autocomplete: 'new-password', hint: `at least ${MIN_PASSWORD_LENGTH} characters; signs this user out of the console everywhere` }, {}, problems)}
+  <div><button type="submit">Set password</button></div>
+</form>
+${user.globalRoles.includes('GLOBAL_OWNER') ? '' : html`<p class="muted">Only GLOBAL_OWNER users can sign in to the console.</p>`}`,
+  );
+}
+
+export function confirmDeletePage(frame: SignedInFrame, user: UserRecord, key: ApiKeyRecord): Html {
+  return page(
+    { ...frame, section: 'users' },
+    'Delete key',
+    html`<div class="narrow panel">
+<h1>Delete this key?</h1>
+<dl class="facts"><dt>User</dt><dd>${user.username}</dd><dt>Description</dt><dd>${key.description}</dd>
+<dt>Key</dt><dd><code class="key">${obfuscateKey(key.suffix)}</code></dd><dt>Used</dt><dd>${count(key.usedCount)} times</dd></dl>
+<p>Clients using it will be refused at once. This cannot be undone; to stop it for a while, disable it instead.</p>
+<form class="inline" method="post" action="/console/users/${user.id}/keys/${key.id}/delete">${csrf(frame.csrfToken)}
+  <button class="danger" type="submit">Delete key</button></form>
+<a class="button secondary" href="/console/users/${user.id}">Cancel</a>
+</div>`,
+  );
+}
