@@ -3,6 +3,7 @@ import { isObjectId } from '../domain/ids.js';
 import type { ConsoleContext } from './context.js';
 import type { Html } from './html.js';
 import type { Frame } from './views/layout.js';
+import { noticeFor } from './views/notices.js';
 
 /**
  * A string field of a parsed form or query. Forms arrive as `Record<string, string |
@@ -43,11 +44,11 @@ export function safeNext(next: string): string {
     : '/console/users';
 }
 
+// Every page shows the notice its redirect carried (`?notice=`), so no page can forget to.
 export function frameOf(context: ConsoleContext, request: FastifyRequest): Frame {
   const signedIn = request.signedIn;
-  return signedIn
-    ? { assets: context.assets, user: signedIn.user, csrfToken: signedIn.session.csrfToken }
-    : { assets: context.assets };
+  const base = { assets: context.assets, notice: noticeFor(text(request.query, 'notice')) };
+  return signedIn ? { ...base, user: signedIn.user, csrfToken: signedIn.session.csrfToken } : base;
 }
 
 /** The signed-in frame; protected routes run only after the sign-in check, so it exists. */
@@ -57,7 +58,7 @@ export function signedInFrame(
 ): Frame & { csrfToken: string } {
   const signedIn = request.signedIn;
   if (!signedIn) throw new Error('a protected console route ran without a session');
-  return { assets: context.assets, user: signedIn.user, csrfToken: signedIn.session.csrfToken };
+  return { ...frameOf(context, request), csrfToken: signedIn.session.csrfToken };
 }
 
 export function sendPage(reply: FastifyReply, status: number, page: Html): FastifyReply {

@@ -64,8 +64,9 @@ export class ServerProcess {
           resolve(match[1]);
         }
       };
+      // The line is on stderr, but either stream may deliver last: look after each chunk.
       child.stdout?.on('data', onData);
-      child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+      child.stderr?.on('data', onData);
       child.once('exit', (code) => {
         clearTimeout(timer);
         reject(new Error(`server exited with ${code}:\n${output.join('')}`));

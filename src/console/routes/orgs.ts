@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createOrg, MAX_ORG_NAME_LENGTH } from '../../domain/orgs.js';
 import type { ConsoleContext } from '../context.js';
-import { fields, idParam, pageNum, seeOther, sendPage, signedInFrame, text } from '../requests.js';
+import { fields, idParam, pageNum, seeOther, sendPage, signedInFrame } from '../requests.js';
 import { lastDays } from '../usage-chart.js';
 import type { FormState } from '../views/forms.js';
 import { messagePage } from '../views/messages.js';
-import { noticeFor, withNotice } from '../views/notices.js';
+import { withNotice } from '../views/notices.js';
 import { orgPage, orgsPage } from '../views/orgs.js';
 
 const ORGS_PER_PAGE = 100;
@@ -85,7 +85,6 @@ export function orgRoutes(scope: FastifyInstance, context: ConsoleContext): void
         members: members.items,
         membersTotal: members.total ?? members.items.length,
         busiest,
-        notice: noticeFor(text(request.query, 'notice')),
       }),
     );
   });

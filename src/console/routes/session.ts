@@ -7,7 +7,7 @@ import { fields, frameOf, safeNext, seeOther, sendPage, text } from '../requests
 import { mayUseConsole } from '../sessions.js';
 import { randomToken, sameToken } from '../tokens.js';
 import { messagePage } from '../views/messages.js';
-import { noticeFor, withNotice } from '../views/notices.js';
+import { withNotice } from '../views/notices.js';
 import { setupPage, signInPage } from '../views/sign-in.js';
 
 // Verifying against this when the username is unknown makes every failure cost one scrypt,
@@ -83,7 +83,6 @@ export function sessionRoutes(scope: FastifyInstance, context: ConsoleContext): 
       signInPage(frameOf(context, request), {
         formToken: formToken(request, reply),
         next: safeNext(text(request.query, 'next')),
-        notice: noticeFor(text(request.query, 'notice')),
       }),
     );
   });
@@ -96,12 +95,10 @@ export function sessionRoutes(scope: FastifyInstance, context: ConsoleContext): 
       sendPage(
         reply,
         status,
-        signInPage(frameOf(context, request), {
-          formToken: formToken(request, reply),
-          next,
-          values: { username: form.username },
-          notice: { kind: 'error', text: message },
-        }),
+        signInPage(
+          { ...frameOf(context, request), notice: { kind: 'error', text: message } },
+          { formToken: formToken(request, reply), next, values: { username: form.username } },
+        ),
       );
 
     const throttleKeys = [`console-ip:${request.ip}`, `console-user:${form.username}`];

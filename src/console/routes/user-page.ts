@@ -1,11 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { UserRecord } from '../../domain/records.js';
 import type { ConsoleContext } from '../context.js';
-import { pageNum, sendPage, signedInFrame, text } from '../requests.js';
+import { pageNum, sendPage, signedInFrame } from '../requests.js';
 import { lastDays, perDay } from '../usage-chart.js';
 import type { FormState } from '../views/forms.js';
 import { messagePage } from '../views/messages.js';
-import { noticeFor } from '../views/notices.js';
 import { userPage } from '../views/user.js';
 
 const KEYS_PER_PAGE = 100;
@@ -69,7 +68,6 @@ export async function sendUserPage(
         href: (p) => `/console/users/${user.id}?pageNum=${p}`,
       },
       reveal,
-      notice: noticeFor(text(request.query, 'notice')),
       ...form,
     }),
   );

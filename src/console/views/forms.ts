@@ -21,23 +21,36 @@ export interface FieldSpec {
   readonly autocomplete?: string;
 }
 
-// Ids tie the label's hint and error to the input for screen readers (aria-describedby).
-export function field(spec: FieldSpec, values: Values = {}, problems: Problems = {}): Html {
+/**
+ * One labelled control: the label names it, the hint and the error describe it
+ * (aria-describedby), so a screen reader reads "Password" and then "at least 12 characters".
+ */
+function labelled(
+  spec: { readonly name: string; readonly label: string; readonly hint?: string },
+  problem: string | undefined,
+  control: (attributes: Html) => Html,
+): Html {
   const id = `f-${spec.name}`;
-  const problem = problems[spec.name];
   const describedBy = [spec.hint && `${id}-hint`, problem && `${id}-error`].filter(Boolean);
+  const attributes = html`id="${id}" name="${spec.name}"${problem ? html` aria-invalid="true"` : ''}${
+    describedBy.length > 0 ? html` aria-describedby="${describedBy.join(' ')}"` : ''
+  }`;
+  return html`<div class="field"><label for="${id}">${spec.label}</label>${
+    spec.hint ? html`<span class="hint" id="${id}-hint">${spec.hint}</span>` : ''
+  }${control(attributes)}${problem ? html`<span class="field-error" id="${id}-error">${problem}</span>` : ''}</div>`;
+}
+
+export function field(spec: FieldSpec, values: Values = {}, problems: Problems = {}): Html {
   // Passwords are never echoed back into the page.
   const value = spec.type === 'password' ? '' : (values[spec.name] ?? '');
-  return html`<label for="${id}">${spec.label}${
-    spec.hint ? html` <span class="hint" id="${id}-hint">${spec.hint}</span>` : ''
-  }
-    <input id="${id}" name="${spec.name}" type="${spec.type ?? 'text'}" value="${value}"${
-      spec.required ? html` required` : ''
-    }${spec.maxLength ? html` maxlength="${spec.maxLength}"` : ''}${
-      spec.autocomplete ? html` autocomplete="${spec.autocomplete}"` : ''
-    }${problem ? html` aria-invalid="true"` : ''}${
-      describedBy.length > 0 ? html` aria-describedby="${describedBy.join(' ')}"` : ''
-    }>${problem ? html`<span class="field-error" id="${id}-error">${problem}</span>` : ''}</label>`;
+  return labelled(
+    spec,
+    problems[spec.name],
+    (attributes) =>
+      html`<input ${attributes} type="${spec.type ?? 'text'}" value="${value}"${spec.required ? html` required` : ''}${
+        spec.maxLength ? html` maxlength="${spec.maxLength}"` : ''
+      }${spec.autocomplete ? html` autocomplete="${spec.autocomplete}"` : ''}>`,
+  );
 }
 
 export interface Choice {
@@ -50,14 +63,16 @@ export function select(
   values: Values = {},
   problems: Problems = {},
 ): Html {
-  const id = `f-${spec.name}`;
-  const problem = problems[spec.name];
   const chosen = values[spec.name];
-  return html`<label for="${id}">${spec.label}
-    <select id="${id}" name="${spec.name}"${problem ? html` aria-invalid="true" aria-describedby="${id}-error"` : ''}>${spec.choices.map(
-      (c) =>
-        html`<option value="${c.value}"${c.value === chosen ? html` selected` : ''}>${c.label}</option>`,
-    )}</select>${problem ? html`<span class="field-error" id="${id}-error">${problem}</span>` : ''}</label>`;
+  return labelled(
+    spec,
+    problems[spec.name],
+    (attributes) =>
+      html`<select ${attributes}>${spec.choices.map(
+        (c) =>
+          html`<option value="${c.value}"${c.value === chosen ? html` selected` : ''}>${c.label}</option>`,
+      )}</select>`,
+  );
 }
 
 export function checkbox(name: string, label: Fragment, values: Values = {}): Html {

@@ -11,6 +11,8 @@ export interface Frame {
   readonly user?: UserRecord;
   readonly csrfToken?: string;
   readonly section?: Section;
+  /** The result of the form that led here (success), or why the page was refused (error). */
+  readonly notice?: Notice;
 }
 
 export interface Notice {
@@ -53,6 +55,7 @@ export function page(frame: Frame, title: string, content: Fragment): Html {
 <a class="skip" href="#main">Skip to content</a>
 <header class="top"><a class="brand" href="/console">keyward</a>${navigation(frame)}</header>
 <main id="main" tabindex="-1">
+${notice(frame.notice)}
 ${content}
 </main>
 </body>

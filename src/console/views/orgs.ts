@@ -6,7 +6,7 @@ import { type Html, html } from '../html.js';
 import { CHART_DAYS } from '../usage-chart.js';
 import { count, when } from './format.js';
 import { csrf, type FormState, field } from './forms.js';
-import { type Frame, type Notice, notice, page } from './layout.js';
+import { type Frame, notice, page } from './layout.js';
 import { type PagerState, pager } from './pager.js';
 
 export interface OrgsView extends FormState {
@@ -49,7 +49,6 @@ export interface OrgView {
   readonly members: readonly UserRecord[];
   readonly membersTotal: number;
   readonly busiest: readonly BusyKey[];
-  readonly notice?: Notice;
 }
 
 function roleIn(user: UserRecord, orgId: string): string {
@@ -74,7 +73,6 @@ export function orgPage(frame: Frame, view: OrgView): Html {
     org.name,
     html`<p><a href="/console/orgs">← Organizations</a></p>
 <h1>${org.name}</h1>
-${notice(view.notice)}
 <dl class="facts panel"><dt>ID</dt><dd><code>${org.id}</code></dd><dt>Created</dt><dd>${when(org.createdAt)}</dd>
 <dt>Members</dt><dd>${count(view.membersTotal)}</dd></dl>
 <h2>Busiest keys, last ${CHART_DAYS} days</h2>

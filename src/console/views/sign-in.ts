@@ -1,13 +1,12 @@
 import { MIN_PASSWORD_LENGTH } from '../../domain/passwords.js';
 import { type Html, html } from '../html.js';
 import { field, type Problems, type Values } from './forms.js';
-import { type Frame, type Notice, notice, page } from './layout.js';
+import { type Frame, notice, page } from './layout.js';
 
 export interface SignInView {
   readonly formToken: string;
   readonly next: string;
   readonly values?: Values;
-  readonly notice?: Notice;
 }
 
 export function signInPage(frame: Frame, view: SignInView): Html {
@@ -16,7 +15,6 @@ export function signInPage(frame: Frame, view: SignInView): Html {
     'Sign in',
     html`<div class="narrow panel">
   <h1>Sign in to keyward</h1>
-  ${notice(view.notice)}
   <form class="stack" method="post" action="/console/sign-in">
     <input type="hidden" name="_form" value="${view.formToken}">
     <input type="hidden" name="next" value="${view.next}">

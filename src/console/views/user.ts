@@ -6,7 +6,7 @@ import type { Reveal } from '../key-reveals.js';
 import { CHART_DAYS, sparkline } from '../usage-chart.js';
 import { count, when } from './format.js';
 import { actionButton, csrf, type FormState, field, select } from './forms.js';
-import { type Frame, type Notice, notice, page } from './layout.js';
+import { type Frame, page } from './layout.js';
 import { type PagerState, pager } from './pager.js';
 import { orgChoices, roleChoices } from './users.js';
 
@@ -24,12 +24,11 @@ export interface UserView extends FormState {
   readonly days: readonly string[];
   readonly pager: PagerState;
   readonly reveal?: Reveal;
-  readonly notice?: Notice;
 }
 
 type SignedInFrame = Frame & { csrfToken: string };
 
-function revealPanel(reveal: Reveal): Html {
+function revealPanel(reveal: Reveal, user: UserRecord): Html {
   return html`<section class="reveal" aria-labelledby="new-key-title" id="new-key-panel" tabindex="-1">
   <h2 id="new-key-title">New API key: copy it now</h2>
   <p><strong>This is the only time the full key is shown.</strong> keyward does not store it and
@@ -37,8 +36,8 @@ function revealPanel(reveal: Reveal): Html {
   <div class="key-row"><code id="new-key">${reveal.key}</code>
     <button class="secondary" type="button" data-copy="new-key" hidden>Copy</button>
     <span id="new-key-status" role="status"></span></div>
-  <p class="muted">Use it as the password of HTTP Digest authentication, with the username
-  shown above, e.g. <code>curl --digest -u 'USERNAME:KEY' …</code></p>
+  <p class="muted">It is the password of HTTP Digest authentication, with the username
+  <code>${user.username}</code>: <code class="example">curl --digest -u '${user.username}:KEY' …/api/atlas/v1.0/users/${user.id}/keys</code></p>
 </section>`;
 }
 
@@ -58,20 +57,19 @@ function keysTable(frame: SignedInFrame, view: UserView): Html {
           html`Enable<span class="skip"> ${key.description}</span>`,
         );
     return html`<tr id="key-${key.id}" data-key-id="${key.id}">
-  <td class="description">${key.description}</td>
+  <td class="description"><span class="text">${key.description}</span><div class="muted small">created ${when(key.createdAt)}</div></td>
   <td><code class="key">${obfuscateKey(key.suffix)}</code></td>
   <td>${key.enabled ? html`<span class="badge on">enabled</span>` : html`<span class="badge off">disabled</span>`}</td>
   <td class="num" data-used-count="${key.usedCount}">${count(key.usedCount)}</td>
   <td>${when(key.lastUsed)}</td>
-  <td>${when(key.createdAt)}</td>
   <td>${sparkline(view.days, daily)}</td>
   <td class="actions">${toggle}<a class="button secondary" href="${base}/${key.id}/delete">Delete<span class="skip"> ${key.description}</span></a></td>
 </tr>`;
   });
   return html`<div class="table-scroll"><table id="keys">
   <thead><tr><th scope="col">Description</th><th scope="col">Key</th><th scope="col">State</th>
-  <th scope="col" class="num">Used</th><th scope="col">Last used</th><th scope="col">Created</th>
-  <th scope="col">Requests per day, ${CHART_DAYS} days</th><th scope="col"><span class="skip">Actions</span></th></tr></thead>
+  <th scope="col" class="num">Used</th><th scope="col">Last used</th>
+  <th scope="col">Requests, last ${CHART_DAYS} days</th><th scope="col"><span class="skip">Actions</span></th></tr></thead>
   <tbody>${rows}</tbody></table></div>`;
 }
 
@@ -89,8 +87,7 @@ export function userPage(frame: SignedInFrame, view: UserView): Html {
     user.username,
     html`<p><a href="/console/users">← Users</a></p>
 <h1>${user.username}</h1>
-${notice(view.notice)}
-${view.reveal ? revealPanel(view.reveal) : ''}
+${view.reveal ? revealPanel(view.reveal, user) : ''}
 <dl class="facts panel">
   <dt>ID</dt><dd><code>${user.id}</code></dd>
   <dt>Name</dt><dd>${[user.firstName, user.lastName].filter(Boolean).join(' ') || html`<span class="muted">—</span>`}</dd>
