@@ -53,7 +53,7 @@ export function consoleSessionQueries({ db }: StoreContext): SessionQueries {
     async deleteExpiredConsoleSessions(now) {
       const result = await db
         .deleteFrom('console_sessions')
-        .where('expires_at', '<', now)
+        .where('expires_at', '<=', now)
         .executeTakeFirst();
       return Number(result.numDeletedRows);
     },

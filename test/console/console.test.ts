@@ -1,0 +1,334 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CONTENT_SECURITY_POLICY } from '../../src/console/security-headers.js';
+import { hashPassword } from '../../src/domain/passwords.js';
+import { ATLAS, TestApi } from '../support/api.js';
+import { ConsoleClient } from '../support/console-client.js';
+
+const PASSWORD = 'a console password';
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/;
+
+// The console's rules, request by request through the real app and SQLite: sessions,
+// CSRF, throttling, setup, one-time reveals, refusals that keep input. The browser test
+// walks the same pages in Chromium; these pin down what a browser would not show.
+describe('web console', () => {
+  let api: TestApi;
+  let admin: ConsoleClient;
+
+  const start = async (overrides: Parameters<typeof TestApi.start>[0] = {}) => {
+    api = await TestApi.start(overrides);
+    await api.service.store.setPasswordHash('root', await hashPassword(PASSWORD));
+    admin = new ConsoleClient(api.app);
+  };
+  const keyCount = async (userId: string) =>
+    (await api.service.store.listKeys(userId, { offset: 0, limit: 500, includeCount: true })).total;
+
+  afterEach(async () => {
+    await api?.close();
+  });
+
+  describe('signing in', () => {
+    beforeEach(() => start());
+
+    it('sends a visitor without a session to sign in, and back to the page they asked for', async () => {
+      const response = await admin.get('/console/orgs?pageNum=2');
+      expect(response.statusCode).toBe(303);
+      expect(response.headers.location).toBe(
+        '/console/sign-in?next=%2Fconsole%2Forgs%3FpageNum%3D2',
+      );
+    });
+
+    it('signs in a GLOBAL_OWNER with a cookie that scripts and other sites cannot use', async () => {
+      const response = await admin.signIn('root', PASSWORD);
+      expect(response.statusCode).toBe(303);
+      expect(response.headers.location).toBe('/console/users');
+      const session = response.cookies.find((c) => c.name === 'keyward-session');
+      expect(session).toMatchObject({
+        httpOnly: true,
+        sameSite: 'Strict',
+        path: '/',
+        maxAge: 480 * 60,
+      });
+      expect(session?.secure).toBeFalsy();
+      expect((await admin.get('/console/users')).statusCode).toBe(200);
+    });
+
+    it('refuses a wrong password and a user who is not a GLOBAL_OWNER, keeping the username', async () => {
+      const wrong = await admin.signIn('root', 'not the password');
+      expect(wrong.statusCode).toBe(401);
+      expect(wrong.body).toContain('Wrong username or password');
+      expect(wrong.body).toContain('value="root"');
+      expect(wrong.body).not.toContain('not the password');
+
+      await api.service.store.setPasswordHash(api.alice.username, await hashPassword(PASSWORD));
+      expect((await admin.signIn(api.alice.username, PASSWORD)).statusCode).toBe(401);
+      expect(admin.cookie('keyward-session')).toBeUndefined();
+    });
+
+    it('refuses a sign-in form that did not come from the sign-in page', async () => {
+      await admin.get('/console/sign-in');
+      const forged = await admin.post('/console/sign-in', {
+        _form: 'guessed',
+        username: 'root',
+        password: PASSWORD,
+      });
+      expect(forged.statusCode).toBe(403);
+      expect(admin.cookie('keyward-session')).toBeUndefined();
+    });
+
+    it('never lets a console password authenticate to the Digest API', async () => {
+      const response = await api.request({
+        url: `${ATLAS}/users/byName/root`,
+        as: { username: 'root', key: PASSWORD },
+      });
+      expect(response.statusCode).toBe(401);
+    });
+
+    it('ends the session on sign-out: the old cookie no longer opens a page', async () => {
+      await admin.signIn('root', PASSWORD);
+      const cookie = admin.cookie('keyward-session');
+      await admin.get('/console/users');
+      const out = await admin.post('/console/sign-out', { _csrf: admin.csrf });
+      expect(out.headers.location).toBe('/console/sign-in?notice=signed-out');
+
+      const replayed = await api.app.inject({
+        url: '/console/users',
+        headers: { cookie: `keyward-session=${cookie}` },
+      });
+      expect(replayed.statusCode).toBe(303);
+      expect(replayed.headers.location).toContain('notice=session-ended');
+    });
+
+    it('ends every session of a user whose password is set again', async () => {
+      await admin.signIn('root', PASSWORD);
+      await admin.get(`/console/users/${api.root.user.id}`);
+      const changed = await admin.post(`/console/users/${api.root.user.id}/password`, {
+        _csrf: admin.csrf,
+        password: 'a brand new password',
+      });
+      expect(changed.headers.location).toBe('/console/sign-in?notice=password-changed');
+      expect((await admin.get('/console/users')).statusCode).toBe(303);
+      expect((await admin.signIn('root', PASSWORD)).statusCode).toBe(401);
+      expect((await admin.signIn('root', 'a brand new password')).statusCode).toBe(303);
+    });
+  });
+
+  describe('throttling failed sign-ins', () => {
+    beforeEach(() => start({ authFailureLimit: 3, authLockoutSeconds: 60 }));
+
+    it('answers 429 with Retry-After once a username has failed too often, even to the right password', async () => {
+      for (let i = 0; i < 3; i++) {
+        expect((await admin.signIn('root', `wrong ${i}`)).statusCode).toBe(401);
+      }
+      const locked = await admin.signIn('root', PASSWORD);
+      expect(locked.statusCode).toBe(429);
+      expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
+      expect(locked.body).toContain('Too many failed sign-ins');
+      expect(admin.cookie('keyward-session')).toBeUndefined();
+    });
+
+    it('counts failures per address too, across usernames', async () => {
+      for (const name of ['a', 'b', 'c']) {
+        expect((await admin.signIn(name, 'wrong')).statusCode).toBe(401);
+      }
+      expect((await admin.signIn('root', PASSWORD)).statusCode).toBe(429);
+    });
+  });
+
+  describe('first-run setup', () => {
+    beforeEach(() => start());
+
+    it('needs the printed token, and closes once anyone can sign in', async () => {
+      const token = api.service.consoleSetupToken;
+      expect(token).toMatch(/^[\w-]{43}$/);
+      await api.service.store.setPasswordHash('root', null);
+      const wrong = await admin.get('/console/setup?token=guess');
+      expect(wrong.statusCode).toBe(403);
+      expect(wrong.body).toContain('Setup link not valid');
+      // Once root has a console password, even the right link only leads to sign-in.
+      await api.service.store.setPasswordHash('root', await hashPassword(PASSWORD));
+      const closed = await admin.get(`/console/setup?token=${token}`);
+      expect(closed.statusCode).toBe(303);
+      expect(closed.headers.location).toBe('/console/sign-in');
+    });
+
+    it('creates a GLOBAL_OWNER when nobody can sign in yet', async () => {
+      await api.service.store.setPasswordHash('root', null);
+      const token = api.service.consoleSetupToken ?? '';
+      await admin.get(`/console/setup?token=${token}`);
+      const created = await admin.post('/console/setup', {
+        _form: admin.formToken,
+        token,
+        username: 'first-admin',
+        password: 'long enough password',
+        confirm: 'long enough password',
+      });
+      expect(created.statusCode).toBe(303);
+      const user = await api.service.store.getUserByUsername('first-admin');
+      expect(user?.globalRoles).toEqual(['GLOBAL_OWNER']);
+      expect((await admin.get('/console/users')).statusCode).toBe(200);
+      expect((await admin.get(`/console/setup?token=${token}`)).statusCode).toBe(303);
+    });
+  });
+
+  describe('signed in', () => {
+    beforeEach(async () => {
+      await start();
+      await admin.signIn('root', PASSWORD);
+      await admin.get('/console/users');
+    });
+
+    it('refuses a state change without the session’s CSRF token, changing nothing', async () => {
+      const before = await keyCount(api.alice.user.id);
+      for (const token of [undefined, 'guess', `${admin.csrf}x`]) {
+        const form: Record<string, string> = { description: 'forged' };
+        if (token !== undefined) form._csrf = token;
+        const response = await admin.post(`/console/users/${api.alice.user.id}/keys`, form);
+        expect(response.statusCode).toBe(403);
+        expect(response.body).toContain('Form refused');
+      }
+      expect(await keyCount(api.alice.user.id)).toBe(before);
+    });
+
+    it('shows a generated key on the next page view only, then never again', async () => {
+      const page = `/console/users/${api.alice.user.id}`;
+      await admin.get(page);
+      const generated = await admin.post(`${page}/keys`, { _csrf: admin.csrf, description: 'ci' });
+      expect(generated.statusCode).toBe(303);
+      expect(generated.headers.location).toBe(`${page}#new-key-panel`);
+      expect(generated.body).not.toMatch(UUID);
+
+      const shown = await admin.get(page);
+      const key = UUID.exec(/<code id="new-key">([^<]+)</.exec(shown.body)?.[1] ?? '')?.[0];
+      expect(key).toBeDefined();
+      expect(shown.headers['cache-control']).toBe('no-store');
+      const works = await api.request({
+        url: `${ATLAS}/users/${api.alice.user.id}/keys`,
+        as: { username: api.alice.username, key: key as string },
+      });
+      expect(works.statusCode).toBe(200);
+
+      const again = await admin.get(page);
+      expect(again.body).not.toContain(key);
+      expect(again.body).toContain(`********-****-****-${key?.slice(-12)}`);
+    });
+
+    it('renders a description as text, never as markup', async () => {
+      const xss = '<img src=x onerror=alert(1)>"\'&';
+      const page = `/console/users/${api.alice.user.id}`;
+      await admin.get(page);
+      await admin.post(`${page}/keys`, { _csrf: admin.csrf, description: xss });
+      const body = (await admin.get(page)).body;
+      expect(body).toContain('&lt;img src=x onerror=alert(1)&gt;&quot;&#39;&amp;');
+      expect(body).not.toContain('<img');
+    });
+
+    it('sends back a refused form with what was typed and why, with 400 or 409', async () => {
+      const refused = await admin.post('/console/users', {
+        _csrf: admin.csrf,
+        username: 'has space',
+        firstName: 'Kept',
+        orgId: 'not-an-id',
+        role: 'EMPEROR',
+      });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.body).toContain('value="has space"');
+      expect(refused.body).toContain('value="Kept"');
+      expect(refused.body).toContain('Choose an organization.');
+      expect(refused.body).toContain('Choose a role.');
+
+      const taken = await admin.post('/console/users', {
+        _csrf: admin.csrf,
+        username: api.alice.username,
+        password: 'typed secret, never echoed',
+      });
+      expect(taken.statusCode).toBe(409);
+      expect(taken.body).toContain('That username is taken.');
+      expect(taken.body).not.toContain('typed secret');
+
+      const long = await admin.post(`/console/users/${api.alice.user.id}/keys`, {
+        _csrf: admin.csrf,
+        description: 'x'.repeat(10_000),
+      });
+      expect(long.statusCode).toBe(400);
+      expect(long.body).toContain('At most');
+    });
+
+    it('answers unknown ids, unknown pages and unreadable bodies with a page, not a 500', async () => {
+      expect((await admin.get('/console/users/nope')).statusCode).toBe(404);
+      expect((await admin.get(`/console/users/${'0'.repeat(24)}`)).statusCode).toBe(404);
+      expect((await admin.get('/console/nowhere')).statusCode).toBe(404);
+      const multipart = await api.app.inject({
+        method: 'POST',
+        url: '/console/orgs',
+        headers: {
+          cookie: `keyward-session=${admin.cookie('keyward-session')}`,
+          'content-type': 'multipart/form-data; boundary=x',
+        },
+        payload: '--x--',
+      });
+      expect(multipart.statusCode).toBe(415);
+      expect(multipart.headers['content-type']).toMatch(/^text\/html/);
+    });
+
+    it('sends every page with a strict Content-Security-Policy and no inline script', async () => {
+      const response = await admin.get(`/console/users/${api.alice.user.id}`);
+      expect(response.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
+      expect(response.headers['x-frame-options']).toBe('DENY');
+      expect(response.body).toMatch(
+        /<script src="\/console\/static\/console\.[0-9a-f]+\.js" defer><\/script>/,
+      );
+      expect(response.body).not.toMatch(/<script(?![^>]*\bsrc=)/);
+      expect(response.body).not.toMatch(/\son[a-z]+=/);
+      expect(response.body).not.toContain('style=');
+    });
+
+    it('serves its fingerprinted assets for a year and nothing else from /static', async () => {
+      const page = (await admin.get('/console/users')).body;
+      const css = /href="(\/console\/static\/[^"]+\.css)"/.exec(page)?.[1] ?? '';
+      const asset = await admin.get(css);
+      expect(asset.statusCode).toBe(200);
+      expect(asset.headers['content-type']).toMatch(/^text\/css/);
+      expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      expect((await admin.get('/console/static/..%2Fpackage.json')).statusCode).toBe(404);
+    });
+
+    it('leaves the API as it was: JSON only, no cookies, no console pages', async () => {
+      const form = await api.request({
+        method: 'POST',
+        url: `${ATLAS}/users/${api.alice.user.id}/keys`,
+        as: { username: api.alice.username, key: api.alice.key },
+        body: 'desc=x',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      expect(form.statusCode).toBe(415);
+      expect(form.headers['content-type']).toMatch(/^application\/json/);
+      expect(form.headers['set-cookie']).toBeUndefined();
+    });
+  });
+
+  describe('behind an https public URL', () => {
+    beforeEach(() => start({ publicUrl: 'https://keys.example.com' }));
+
+    it('uses __Host- cookies marked Secure', async () => {
+      const response = await admin.signIn('root', PASSWORD);
+      const session = response.cookies.find((c) => c.name === '__Host-keyward-session');
+      expect(session).toMatchObject({
+        secure: true,
+        httpOnly: true,
+        sameSite: 'Strict',
+        path: '/',
+      });
+      expect(session?.domain).toBeUndefined();
+    });
+  });
+
+  describe('turned off', () => {
+    beforeEach(() => start({ console: false }));
+
+    it('serves no console at all', async () => {
+      const response = await admin.get('/console/sign-in');
+      expect(response.statusCode).toBe(404);
+      expect(response.json()).toMatchObject({ error: 404, errorCode: 'RESOURCE_NOT_FOUND' });
+    });
+  });
+});

@@ -1,0 +1,147 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { escapeHtml, html } from '../../src/console/html.js';
+import { KeyReveals } from '../../src/console/key-reveals.js';
+import { safeNext } from '../../src/console/requests.js';
+import { ConsoleSessions } from '../../src/console/sessions.js';
+import { lastDays, perDay, sparkline } from '../../src/console/usage-chart.js';
+import { createUser } from '../../src/domain/users.js';
+import type { Store } from '../../src/store/store.js';
+import { type FreshStore, freshStore } from '../support/databases.js';
+
+describe('html templates', () => {
+  it('escapes every interpolated string, in text and in attributes', () => {
+    const evil = `"><script>alert('x')</script>&`;
+    expect(html`<p title="${evil}">${evil}</p>`.markup).toBe(
+      '<p title="&quot;&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;">&quot;&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;</p>',
+    );
+  });
+
+  it('nests templates without escaping them twice, and drops empty values', () => {
+    const items = ['a<b', 'c'].map((t) => html`<li>${t}</li>`);
+    expect(html`<ul>${items}${false}${undefined}${null}${0}</ul>`.markup).toBe(
+      '<ul><li>a&lt;b</li><li>c</li>0</ul>',
+    );
+    expect(escapeHtml('plain text')).toBe('plain text');
+  });
+});
+
+describe('safeNext', () => {
+  it('keeps console paths', () => {
+    for (const path of ['/console', '/console/users', '/console/users?q=a%40b&pageNum=2']) {
+      expect(safeNext(path)).toBe(path);
+    }
+  });
+
+  it('sends anything that could leave the console to the users page', () => {
+    for (const path of [
+      '',
+      'https://evil.example',
+      '//evil.example/console',
+      '/console//evil.example',
+      '/consolex',
+      '/api/atlas/v1.0/users',
+      '/console/users\\@evil',
+      '/console/<script>',
+      'javascript:alert(1)',
+    ]) {
+      expect(safeNext(path), path).toBe('/console/users');
+    }
+  });
+});
+
+describe('usage chart', () => {
+  const now = new Date('2026-03-01T23:59:59Z');
+
+  it('covers the last 30 UTC days, oldest first, across a month end', () => {
+    const days = lastDays(now);
+    expect(days).toHaveLength(30);
+    expect(days[0]).toBe('2026-01-31');
+    expect(days.at(-2)).toBe('2026-02-28');
+    expect(days.at(-1)).toBe('2026-03-01');
+  });
+
+  it('spreads rows over days per key, ignoring days outside the window', () => {
+    const days = lastDays(now, 3);
+    const series = perDay(
+      [
+        { keyId: 'k1', day: '2026-02-27', count: 2 },
+        { keyId: 'k1', day: '2026-03-01', count: 5 },
+        { keyId: 'k2', day: '2026-02-28', count: 1 },
+        { keyId: 'k1', day: '2026-01-01', count: 99 },
+        { keyId: 'unknown', day: '2026-03-01', count: 7 },
+      ],
+      ['k1', 'k2', 'k3'],
+      days,
+    );
+    expect(Object.fromEntries(series)).toEqual({ k1: [2, 0, 5], k2: [0, 1, 0], k3: [0, 0, 0] });
+  });
+
+  it('draws one bar per day, tallest on the busiest day, and says so in words', () => {
+    const days = lastDays(now, 4);
+    const svg = sparkline(days, [0, 3, 12, 6]).markup;
+    expect(svg).toContain('data-total="21"');
+    expect(svg).toContain(
+      'aria-label="21 requests in the last 4 days; busiest 2026-02-28 with 12"',
+    );
+    const heights = [...svg.matchAll(/height="(\d+)"><title>/g)].map((m) => Number(m[1]));
+    expect(heights).toHaveLength(4);
+    expect(Math.max(...heights)).toBe(heights[2]);
+    expect(svg.match(/class="zero"/g)).toHaveLength(1);
+    expect(sparkline(days, [0, 0, 0, 0]).markup).toContain('No requests in the last 4 days');
+  });
+});
+
+describe('KeyReveals', () => {
+  it('gives a key once, to the session and user page it was made for, within a minute', () => {
+    let now = 0;
+    const reveals = new KeyReveals(() => now);
+    const reveal = { userId: 'u1', keyId: 'k1', key: 'the-key' };
+    reveals.put('s1', reveal);
+    expect(reveals.take('s2', 'u1')).toBeUndefined();
+    expect(reveals.take('s1', 'u2')).toBeUndefined();
+    expect(reveals.take('s1', 'u1')).toEqual(expect.objectContaining(reveal));
+    expect(reveals.take('s1', 'u1')).toBeUndefined();
+
+    reveals.put('s1', reveal);
+    now = 60_000;
+    expect(reveals.take('s1', 'u1')).toBeUndefined();
+  });
+});
+
+describe('ConsoleSessions', () => {
+  let fresh: FreshStore;
+  let store: Store;
+  let now = Date.parse('2026-01-01T00:00:00Z');
+  beforeEach(async () => {
+    fresh = await freshStore('sqlite');
+    store = fresh.store;
+  });
+  afterEach(() => fresh.cleanup());
+
+  const owner = async (globalOwner: boolean) => {
+    const created = await createUser(store, { username: `u${globalOwner}`, globalOwner });
+    if (!created.ok) throw new Error(created.error);
+    return created.value;
+  };
+
+  it('keeps only a hash of the cookie, and ends the session at its fixed expiry', async () => {
+    const sessions = new ConsoleSessions(store, { lifetimeMs: 60_000, now: () => now });
+    const id = await sessions.start(await owner(true));
+    expect(await store.findConsoleSession(id)).toBeUndefined();
+    expect((await sessions.resume(id))?.user.username).toBe('utrue');
+
+    now += 59_999;
+    expect(await sessions.resume(id)).toBeDefined();
+    now += 1;
+    expect(await sessions.resume(id)).toBeUndefined();
+    expect(await sessions.prune()).toBe(1);
+  });
+
+  it('refuses a session whose user is no longer a GLOBAL_OWNER', async () => {
+    const sessions = new ConsoleSessions(store, { lifetimeMs: 60_000, now: () => now });
+    const id = await sessions.start(await owner(false));
+    expect(await sessions.resume(id)).toBeUndefined();
+    expect(await sessions.resume(undefined)).toBeUndefined();
+    expect(await sessions.resume('not a session')).toBeUndefined();
+  });
+});
