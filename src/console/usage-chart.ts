@@ -35,7 +35,9 @@ const HEIGHT = 28;
 
 /**
  * Requests per day as a bar sparkline in inline SVG: no script, no image request, colours
- * from the stylesheet. Screen readers get the total and the busiest day instead.
+ * from the stylesheet. Screen readers get the total and the busiest day instead. Quiet days
+ * share one baseline rather than a bar each: most keys are idle most days, and a page of
+ * 100 keys would otherwise carry 3,000 elements.
  */
 export function sparkline(days: readonly string[], counts: readonly number[]): Html {
   const total = counts.reduce((a, b) => a + b, 0);
@@ -47,8 +49,9 @@ export function sparkline(days: readonly string[], counts: readonly number[]): H
       : `${count(total)} requests in the last ${days.length} days; busiest ${days[peak]} with ${count(max)}`;
   const slot = WIDTH / Math.max(1, counts.length);
   const bars = counts.map((n, i) => {
-    const height = n === 0 ? 1 : Math.max(2, Math.round((n / max) * (HEIGHT - 2)));
-    return html`<rect${n === 0 ? html` class="zero"` : ''} x="${(i * slot).toFixed(1)}" y="${HEIGHT - height}" width="${(slot - 1).toFixed(1)}" height="${height}"><title>${days[i]}: ${count(n)}</title></rect>`;
+    if (n === 0) return '';
+    const height = Math.max(2, Math.round((n / max) * (HEIGHT - 2)));
+    return html`<rect x="${(i * slot).toFixed(1)}" y="${HEIGHT - height}" width="${(slot - 1).toFixed(1)}" height="${height}"><title>${days[i]}: ${count(n)}</title></rect>`;
   });
-  return html`<svg class="spark" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="${label}" data-total="${total}">${bars}</svg>`;
+  return html`<svg class="spark" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="${label}" data-total="${total}"><line x1="0" y1="${HEIGHT - 0.5}" x2="${WIDTH}" y2="${HEIGHT - 0.5}"/>${bars}</svg>`;
 }

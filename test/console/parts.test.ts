@@ -76,7 +76,7 @@ describe('usage chart', () => {
     expect(Object.fromEntries(series)).toEqual({ k1: [2, 0, 5], k2: [0, 1, 0], k3: [0, 0, 0] });
   });
 
-  it('draws one bar per day, tallest on the busiest day, and says so in words', () => {
+  it('draws a bar per busy day over one baseline, tallest on the busiest day, and says so in words', () => {
     const days = lastDays(now, 4);
     const svg = sparkline(days, [0, 3, 12, 6]).markup;
     expect(svg).toContain('data-total="21"');
@@ -84,9 +84,9 @@ describe('usage chart', () => {
       'aria-label="21 requests in the last 4 days; busiest 2026-02-28 with 12"',
     );
     const heights = [...svg.matchAll(/height="(\d+)"><title>/g)].map((m) => Number(m[1]));
-    expect(heights).toHaveLength(4);
-    expect(Math.max(...heights)).toBe(heights[2]);
-    expect(svg.match(/class="zero"/g)).toHaveLength(1);
+    expect(heights).toEqual([7, 26, 13]);
+    expect(svg).toContain('<title>2026-02-27: 3</title>');
+    expect(svg.match(/<line /g)).toHaveLength(1);
     expect(sparkline(days, [0, 0, 0, 0]).markup).toContain('No requests in the last 4 days');
   });
 });
