@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { InvalidArgumentError, Option } from 'commander';
 import { type Algorithm, parseAlgorithm } from './digest/index.js';
 
@@ -10,6 +11,11 @@ export interface ServerConfig {
   readonly realm: string | undefined;
   readonly digestAlgorithms: readonly Algorithm[];
   readonly publicUrl: string | undefined;
+  /**
+   * Proxies (addresses, CIDR ranges or proxy-addr's names such as `loopback`) whose
+   * X-Forwarded-For/-Proto/-Host are believed; empty: none, the peer is the client.
+   */
+  readonly trustProxy: readonly string[];
   readonly nonceLifetimeSeconds: number;
   readonly maxKeysPerUser: number;
   readonly usageFlushIntervalMs: number;
@@ -67,6 +73,31 @@ function publicUrl(value: string): string {
   return value.replace(/\/+$/, '');
 }
 
+// The names proxy-addr (Fastify's trustProxy) knows for well-known ranges.
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function isProxyEntry(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.includes(entry)) return true;
+  const [address = '', bits, extra] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  const max = family === 4 ? 32 : 128;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= max;
+}
+
+/** `--trust-proxy`: `off`, or a comma-separated list of proxies to believe. */
+export function trustedProxies(value: string): string[] {
+  if (value === 'off') return [];
+  const entries = value.split(',').map((entry) => entry.trim());
+  if (!entries.every(isProxyEntry)) {
+    throw new InvalidArgumentError(
+      `expected off, or a comma-separated list of IP addresses, CIDR ranges or ${PROXY_RANGE_NAMES.join(', ')}`,
+    );
+  }
+  return entries;
+}
+
 function realm(value: string): string {
   if (value.length === 0 || value.length > 128 || /["\\\p{Cc}]/u.test(value)) {
     throw new InvalidArgumentError('expected 1-128 printable characters without " or \\');
@@ -109,6 +140,13 @@ export const serverOptions = (): Option[] => [
   new Option('--public-url <url>', 'base URL for links (default: from the request Host)')
     .env('KEYWARD_PUBLIC_URL')
     .argParser(publicUrl),
+  new Option(
+    '--trust-proxy <addresses>',
+    'proxies whose X-Forwarded-For/-Proto/-Host to believe, e.g. loopback,10.0.0.0/8',
+  )
+    .env('KEYWARD_TRUST_PROXY')
+    .default([], 'off')
+    .argParser(trustedProxies),
   new Option('--nonce-lifetime <seconds>', 'how long a Digest nonce stays fresh')
     .env('KEYWARD_NONCE_LIFETIME')
     .default(300)
@@ -178,6 +216,7 @@ export function toServerConfig(options: Record<string, unknown>): ServerConfig {
     realm: options.realm === undefined ? undefined : String(options.realm),
     digestAlgorithms: options.digestAlgorithms as Algorithm[],
     publicUrl: options.publicUrl === undefined ? undefined : String(options.publicUrl),
+    trustProxy: options.trustProxy as string[],
     nonceLifetimeSeconds: Number(options.nonceLifetime),
     maxKeysPerUser: Number(options.maxKeysPerUser),
     usageFlushIntervalMs: Number(options.usageFlushInterval),

@@ -80,6 +80,9 @@ export async function createService(
         requestTimeout: config.requestTimeoutSeconds * 1000,
         keepAliveTimeout: config.keepAliveTimeoutSeconds * 1000,
         maxHeaderSize: config.maxHeaderBytes,
+        // Behind a proxy every request comes from the proxy: without this, the per-address
+        // throttle would lock out every client at once after one client's failures.
+        trustProxy: config.trustProxy.length > 0 ? [...config.trustProxy] : false,
         ...(consoleSetupToken
           ? {
               console: {

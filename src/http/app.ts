@@ -32,7 +32,7 @@ function apiRoutes(api: Api, context: ApiContext): void {
 
 export type AppOptions = Pick<
   FastifyServerOptions,
-  'bodyLimit' | 'loggerInstance' | 'requestTimeout' | 'keepAliveTimeout'
+  'bodyLimit' | 'loggerInstance' | 'requestTimeout' | 'keepAliveTimeout' | 'trustProxy'
 > & {
   readonly maxHeaderSize?: number;
   /** Serve the web console under /console with these settings. */

@@ -37,6 +37,7 @@ export function testConfig(database: string, overrides: Partial<ServerConfig> = 
     realm: undefined,
     digestAlgorithms: ['MD5', 'SHA-256'],
     publicUrl: undefined,
+    trustProxy: [],
     nonceLifetimeSeconds: 300,
     maxKeysPerUser: 100,
     usageFlushIntervalMs: 1000,
