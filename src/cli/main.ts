@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { ConfigurationError } from '../service.js';
+import { VERSION } from '../version.js';
 import { keysCommand } from './keys.js';
 import { migrateCommand } from './migrate.js';
 import { orgsCommand } from './orgs.js';
@@ -8,10 +8,6 @@ import { CliError } from './output.js';
 import { secretsCommand } from './secrets.js';
 import { serveCommand } from './serve.js';
 import { usersCommand } from './users.js';
-
-const { version: VERSION } = createRequire(import.meta.url)('../../package.json') as {
-  version: string;
-};
 
 const program = new Command('keyward')
   .description('Personal API keys with HTTP Digest authentication, Atlas-compatible')

@@ -4,6 +4,7 @@ import { type ConsoleOptions, registerConsole } from '../console/plugin.js';
 import { clientErrorHandler } from './client-errors.js';
 import type { ApiContext } from './context.js';
 import { methodNotAllowed } from './method-not-allowed.js';
+import { openApiRoute, registerOpenApi } from './openapi.js';
 import { registerAccessLog } from './plugins/access-log.js';
 import { digestAuthentication } from './plugins/digest-auth.js';
 import { registerErrorHandling } from './plugins/errors.js';
@@ -60,8 +61,10 @@ export async function buildApp(context: ApiContext, options: AppOptions = {}) {
   registerAccessLog(app);
   registerRenderer(app);
   registerErrorHandling(app, context.authenticator);
+  await registerOpenApi(app);
 
   healthRoutes(app, context);
+  openApiRoute(app);
   for (const prefix of API_PREFIXES) {
     await app.register(
       async (api) => {

@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import type { ErrorDocument } from './schemas/error.js';
 
 // The closed list of error codes keyward answers with, and the status of each.
 // Adding a failure mode means adding a row here, so the wire contract stays reviewable.
@@ -25,14 +26,7 @@ const ERROR_STATUS = {
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
-
-export interface ErrorDocument {
-  detail: string;
-  error: number;
-  errorCode: ErrorCode;
-  parameters: string[];
-  reason: string;
-}
+export const ERROR_CODES = Object.keys(ERROR_STATUS) as ErrorCode[];
 
 /** Atlas sends 401s with this exact body: no errorCode, no parameters, this key order. */
 export const UNAUTHORIZED_BODY = {

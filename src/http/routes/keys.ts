@@ -31,6 +31,7 @@ export function keyRoutes(api: Api, context: ApiContext): void {
     '/users/:userId/keys',
     {
       schema: {
+        summary: 'Create a key for the authenticated user',
         params: UserParams,
         querystring: RenderQuery,
         body: CreateApiKeyBody,
@@ -63,6 +64,7 @@ export function keyRoutes(api: Api, context: ApiContext): void {
     '/users/:userId/keys',
     {
       schema: {
+        summary: "List the user's keys",
         params: UserParams,
         querystring: ListQuery,
         response: { 200: serializedAs(ApiKeyList) },
@@ -85,6 +87,7 @@ export function keyRoutes(api: Api, context: ApiContext): void {
     '/users/:userId/keys/:keyId',
     {
       schema: {
+        summary: 'Enable or disable a key',
         params: KeyParams,
         querystring: RenderQuery,
         body: UpdateApiKeyBody,
@@ -103,13 +106,20 @@ export function keyRoutes(api: Api, context: ApiContext): void {
 
   api.delete(
     '/users/:userId/keys/:keyId',
-    { schema: { params: KeyParams, querystring: RenderQuery } },
+    {
+      schema: {
+        summary: 'Delete a key',
+        params: KeyParams,
+        querystring: RenderQuery,
+        response: { 204: Type.Null({ description: 'Deleted; no body' }) },
+      },
+    },
     async (request, reply) => {
       const { userId, keyId } = request.params;
       const user = await targetUser(store, request.principal, userId);
       if (!(await store.deleteKey(user.id, keyId))) throw keyNotFound(keyId);
       users.invalidate(user.username);
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 }

@@ -18,6 +18,7 @@ export function orgRoutes(api: Api, context: ApiContext): void {
     '/orgs/:orgId/users',
     {
       schema: {
+        summary: "An organization's users, for its members",
         params: OrgParams,
         querystring: ListQuery,
         response: { 200: serializedAs(UserList) },

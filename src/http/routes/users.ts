@@ -22,6 +22,7 @@ export function userRoutes(api: Api, context: ApiContext): void {
     '/users/:userId',
     {
       schema: {
+        summary: 'A user, by id',
         params: UserParams,
         querystring: RenderQuery,
         response: { 200: serializedAs(UserDocument) },
@@ -37,6 +38,7 @@ export function userRoutes(api: Api, context: ApiContext): void {
     '/users/byName/:username',
     {
       schema: {
+        summary: 'A user, by username: how users find their own id',
         params: UsernameParams,
         querystring: RenderQuery,
         response: { 200: serializedAs(UserDocument) },

@@ -11,25 +11,31 @@ const keyFields = {
   id: ObjectIdString,
 };
 
-export const ApiKeyDocument = Type.Object({
-  ...keyFields,
-  lastUsed: Type.Optional(Type.String({ description: 'Latest successful authentication' })),
-  obfuscatedKey: Type.String({ examples: ['********-****-****-92732876eeae'] }),
-  usedCount: Type.Integer({ description: 'Successful authentications with this key' }),
-  userId: ObjectIdString,
-});
+export const ApiKeyDocument = Type.Object(
+  {
+    ...keyFields,
+    lastUsed: Type.Optional(Type.String({ description: 'Latest successful authentication' })),
+    obfuscatedKey: Type.String({ examples: ['********-****-****-92732876eeae'] }),
+    usedCount: Type.Integer({ description: 'Successful authentications with this key' }),
+    userId: ObjectIdString,
+  },
+  { description: 'A personal API key, obfuscated' },
+);
 export type ApiKeyDocument = Static<typeof ApiKeyDocument>;
 
 /** The only document that carries the full key: the 201 answer to a create. */
-export const CreatedApiKeyDocument = Type.Object({
-  ...keyFields,
-  key: Type.String({ description: 'The full key. Shown once, never again.' }),
-  usedCount: Type.Integer(),
-  userId: ObjectIdString,
-});
+export const CreatedApiKeyDocument = Type.Object(
+  {
+    ...keyFields,
+    key: Type.String({ description: 'The full key. Shown once, never again.' }),
+    usedCount: Type.Integer(),
+    userId: ObjectIdString,
+  },
+  { description: 'The new key, in full: the only time it is shown' },
+);
 export type CreatedApiKeyDocument = Static<typeof CreatedApiKeyDocument>;
 
-export const ApiKeyList = ListDocument(ApiKeyDocument);
+export const ApiKeyList = ListDocument(ApiKeyDocument, "A page of the user's keys");
 
 export const CreateApiKeyBody = Type.Object(
   { description: Type.String({ maxLength: MAX_DESCRIPTION_LENGTH }) },

@@ -33,13 +33,19 @@ export const Link = Type.Object({
 export type Link = Static<typeof Link>;
 
 /** The Atlas list wrapper: `links`, `results`, and `totalCount` unless includeCount=false. */
-export function ListDocument<T extends TSchema>(item: T) {
-  return Type.Object({
-    links: Type.Array(Link),
-    results: Type.Array(item),
-    totalCount: Type.Optional(Type.Integer()),
-  });
+export function ListDocument<T extends TSchema>(item: T, description: string) {
+  return Type.Object(
+    {
+      links: Type.Array(Link),
+      results: Type.Array(item),
+      totalCount: Type.Optional(Type.Integer({ description: 'Omitted when includeCount=false' })),
+    },
+    { description },
+  );
 }
+
+// Serializer copy → the schema it came from, which is what the OpenAPI document shows.
+const originals = new WeakMap<object, TSchema>();
 
 /**
  * The schema as the response serializer should see it. fast-json-stringify emits required
@@ -47,7 +53,14 @@ export function ListDocument<T extends TSchema>(item: T) {
  * still omits absent fields.
  */
 export function serializedAs<T extends TSchema>(schema: T): T {
-  return withoutRequired(schema) as T;
+  const copy = withoutRequired(schema) as T;
+  originals.set(copy, schema);
+  return copy;
+}
+
+/** The schema to document for a route's response: the original, `required` lists and all. */
+export function documented(schema: unknown): unknown {
+  return (typeof schema === 'object' && schema !== null && originals.get(schema)) || schema;
 }
 
 function withoutRequired(value: unknown): unknown {

@@ -7,18 +7,21 @@ export const RoleAssignment = Type.Object({
   roleName: Type.String({ examples: ['ORG_OWNER', 'GLOBAL_OWNER'] }),
 });
 
-export const UserDocument = Type.Object({
-  emailAddress: Type.String(),
-  firstName: Type.String(),
-  id: ObjectIdString,
-  lastName: Type.String(),
-  links: Type.Array(Link),
-  roles: Type.Array(RoleAssignment),
-  username: Type.String(),
-});
+export const UserDocument = Type.Object(
+  {
+    emailAddress: Type.String(),
+    firstName: Type.String(),
+    id: ObjectIdString,
+    lastName: Type.String(),
+    links: Type.Array(Link),
+    roles: Type.Array(RoleAssignment),
+    username: Type.String(),
+  },
+  { description: 'A user' },
+);
 export type UserDocument = Static<typeof UserDocument>;
 
-export const UserList = ListDocument(UserDocument);
+export const UserList = ListDocument(UserDocument, "A page of the organization's users");
 
 /** `selfHref` is the absolute URL of this user under the API base the request used. */
 export function toUserDocument(user: UserRecord, selfHref: string): UserDocument {

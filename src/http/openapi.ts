@@ -1,0 +1,64 @@
+import fastifySwagger, { type FastifyDynamicSwaggerOptions } from '@fastify/swagger';
+import type { FastifyInstance } from 'fastify';
+import { VERSION } from '../version.js';
+import { documented } from './schemas/common.js';
+import { ErrorDocument, UnauthorizedDocument } from './schemas/error.js';
+
+/** Where the document is served, without authentication, like /health. */
+export const OPENAPI_PATH = '/openapi.json';
+
+const DOCUMENTED_PREFIX = '/api/atlas/v1.0';
+const UNAUTHENTICATED = new Set(['/health']);
+
+type Transform = NonNullable<FastifyDynamicSwaggerOptions['transform']>;
+
+// The document is built from the routes' own TypeBox schemas, so it cannot drift from what
+// is validated and serialized. Only routes with a response schema are resources; the 405
+// answers, the console and the /api/public twins of each route stay out.
+const transform: Transform = ({ schema, url }) => {
+  const isResource =
+    schema?.response !== undefined &&
+    (url.startsWith(`${DOCUMENTED_PREFIX}/`) || UNAUTHENTICATED.has(url));
+  if (!isResource) return { schema: { ...schema, hide: true }, url };
+  const responses = Object.fromEntries(
+    Object.entries(schema.response as Record<string, unknown>).map(([status, body]) => [
+      status,
+      documented(body),
+    ]),
+  );
+  const open = UNAUTHENTICATED.has(url);
+  return {
+    url,
+    schema: {
+      ...schema,
+      ...(open ? { security: [] } : {}),
+      response: {
+        ...responses,
+        ...(open ? {} : { 401: { ...UnauthorizedDocument, description: 'Digest challenge' } }),
+        default: { ...ErrorDocument, description: 'Atlas-style error' },
+      },
+    },
+  };
+};
+
+export async function registerOpenApi(app: FastifyInstance): Promise<void> {
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'keyward',
+        version: VERSION,
+        description:
+          'Personal API keys with HTTP Digest authentication (RFC 7616), wire-compatible with the MongoDB Atlas Admin API v1.0. Every path below is also served under /api/public/v1.0. Every resource takes `pretty` and `envelope`.',
+      },
+      components: { securitySchemes: { digest: { type: 'http', scheme: 'digest' } } },
+      security: [{ digest: [] }],
+    },
+    transform,
+  });
+}
+
+/** Registered after every route, so the document is complete when first asked for. */
+export function openApiRoute(app: FastifyInstance): void {
+  app.get(OPENAPI_PATH, { schema: { hide: true } }, async () => app.swagger());
+}

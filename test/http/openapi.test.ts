@@ -1,0 +1,131 @@
+import { Ajv } from 'ajv';
+import type { LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VERSION } from '../../src/version.js';
+import { ATLAS, TestApi } from '../support/api.js';
+
+interface Operation {
+  readonly security?: unknown[];
+  readonly responses: Record<string, { content?: { 'application/json': { schema: object } } }>;
+}
+interface OpenApiDocument {
+  readonly openapi: string;
+  readonly info: { readonly version: string };
+  readonly paths: Record<string, Record<string, Operation>>;
+}
+
+// The document is generated from the routes' schemas; these tests hold it to what the
+// server really answers: every resource listed, and real responses valid against it.
+describe('GET /openapi.json', () => {
+  let api: TestApi;
+  let doc: OpenApiDocument;
+  const ajv = new Ajv({ strict: false, allErrors: true });
+
+  beforeAll(async () => {
+    api = await TestApi.start();
+    const response = await api.app.inject({ url: '/openapi.json' });
+    expect(response.statusCode).toBe(200);
+    doc = response.json();
+  });
+  afterAll(() => api.close());
+
+  /** The response validates against the schema documented for its path, method and status. */
+  const conforms = (path: string, method: string, response: LightMyRequestResponse) => {
+    const operation = doc.paths[path]?.[method];
+    expect(operation, `${method} ${path} is documented`).toBeDefined();
+    const documented =
+      operation?.responses[String(response.statusCode)] ?? operation?.responses.default;
+    const schema = documented?.content?.['application/json'].schema;
+    expect(schema, `${method} ${path} documents ${response.statusCode}`).toBeDefined();
+    const validate = ajv.compile(schema as object);
+    expect(validate(response.json()), JSON.stringify(validate.errors)).toBe(true);
+  };
+
+  it('is served without credentials, as OpenAPI 3.1 with the package version', () => {
+    expect(doc.openapi).toBe('3.1.0');
+    expect(doc.info.version).toBe(VERSION);
+  });
+
+  it('lists every resource once, under the Atlas prefix, and nothing else', () => {
+    const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(operations.sort()).toEqual(
+      [
+        `POST ${ATLAS}/users/{userId}/keys`,
+        `GET ${ATLAS}/users/{userId}/keys`,
+        `PATCH ${ATLAS}/users/{userId}/keys/{keyId}`,
+        `DELETE ${ATLAS}/users/{userId}/keys/{keyId}`,
+        `GET ${ATLAS}/users/{userId}`,
+        `GET ${ATLAS}/users/byName/{username}`,
+        `GET ${ATLAS}/orgs/{orgId}/users`,
+        'GET /health',
+      ].sort(),
+    );
+    expect(doc.paths['/health']?.get?.security).toEqual([]);
+  });
+
+  it('describes the answers the server really gives, errors included', async () => {
+    const { alice } = api;
+    const keys = `${ATLAS}/users/${alice.user.id}/keys`;
+    const created = await api.request({
+      method: 'POST',
+      url: keys,
+      as: alice,
+      body: { description: 'doc' },
+    });
+    expect(created.statusCode).toBe(201);
+    conforms(`${ATLAS}/users/{userId}/keys`, 'post', created);
+
+    // Used once, so lastUsed is present in the list.
+    const list = await api.request({ url: keys, as: alice });
+    expect(list.json().results.some((k: { lastUsed?: string }) => k.lastUsed)).toBe(true);
+    conforms(`${ATLAS}/users/{userId}/keys`, 'get', list);
+
+    const patched = await api.request({
+      method: 'PATCH',
+      url: `${keys}/${created.json().id}`,
+      as: alice,
+      body: { enabled: false },
+    });
+    conforms(`${ATLAS}/users/{userId}/keys/{keyId}`, 'patch', patched);
+
+    conforms(
+      `${ATLAS}/users/{userId}`,
+      'get',
+      await api.request({ url: `${ATLAS}/users/${alice.user.id}`, as: alice }),
+    );
+    conforms(
+      `${ATLAS}/users/byName/{username}`,
+      'get',
+      await api.request({ url: `${ATLAS}/users/byName/${alice.username}`, as: alice }),
+    );
+    conforms(
+      `${ATLAS}/orgs/{orgId}/users`,
+      'get',
+      await api.request({ url: `${ATLAS}/orgs/${api.orgId}/users?includeCount=false`, as: alice }),
+    );
+    conforms('/health', 'get', await api.app.inject({ url: '/health' }));
+
+    const missing = await api.request({
+      method: 'PATCH',
+      url: `${keys}/${'0'.repeat(24)}`,
+      as: alice,
+      body: { enabled: true },
+    });
+    expect(missing.statusCode).toBe(404);
+    conforms(`${ATLAS}/users/{userId}/keys/{keyId}`, 'patch', missing);
+    const refused = await api.request({ url: keys, as: api.bob });
+    expect(refused.statusCode).toBe(401);
+    conforms(`${ATLAS}/users/{userId}/keys`, 'get', refused);
+  });
+
+  it('would catch a response that breaks the document', () => {
+    const schema =
+      doc.paths[`${ATLAS}/users/{userId}/keys`]?.get?.responses['200']?.content?.[
+        'application/json'
+      ].schema;
+    const validate = ajv.compile(schema as object);
+    expect(validate({ links: [], results: [{ id: 'x' }] })).toBe(false);
+  });
+});
