@@ -13,25 +13,27 @@ export class ConsoleClient {
 
   constructor(private readonly app: FastifyInstance) {}
 
-  async get(url: string): Promise<LightMyRequestResponse> {
-    return this.remember(
-      await this.app.inject({ method: 'GET', url, headers: this.cookieHeader() }),
-    );
+  get(url: string): Promise<LightMyRequestResponse> {
+    return this.send('GET', url);
   }
 
   /** Posts a form as `application/x-www-form-urlencoded`, exactly as given. */
-  async post(url: string, form: Record<string, string>): Promise<LightMyRequestResponse> {
-    return this.remember(
-      await this.app.inject({
-        method: 'POST',
-        url,
-        headers: {
-          ...this.cookieHeader(),
-          'content-type': 'application/x-www-form-urlencoded',
-        },
-        payload: new URLSearchParams(form).toString(),
-      }),
-    );
+  post(url: string, form: Record<string, string>): Promise<LightMyRequestResponse> {
+    return this.send('POST', url, {
+      contentType: 'application/x-www-form-urlencoded',
+      payload: new URLSearchParams(form).toString(),
+    });
+  }
+
+  /** Any request, with this client's cookies: for bodies no form would send. */
+  async send(
+    method: 'GET' | 'POST',
+    url: string,
+    body: { readonly contentType?: string; readonly payload?: string } = {},
+  ): Promise<LightMyRequestResponse> {
+    const headers = this.cookieHeader();
+    if (body.contentType !== undefined) headers['content-type'] = body.contentType;
+    return this.remember(await this.app.inject({ method, url, headers, payload: body.payload }));
   }
 
   /** Fetches the sign-in page for its form token, then signs in. */
