@@ -2,6 +2,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { databaseOption } from '../config.js';
 import { isObjectId } from '../domain/ids.js';
 import { hashPassword, passwordProblem } from '../domain/passwords.js';
+import type { UserRecord } from '../domain/records.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { CliError } from './output.js';
@@ -42,6 +43,13 @@ export async function withStore<T>(
   } finally {
     await store.close();
   }
+}
+
+/** The user named by `--username`, or the one-line error every command gives. */
+export async function findUser(store: Store, username: string): Promise<UserRecord> {
+  const user = await store.getUserByUsername(username);
+  if (!user) throw new CliError(`no user named "${username}"`);
+  return user;
 }
 
 export const apiBase = (options: CommonOptions) =>

@@ -2,11 +2,16 @@ import { Command, Option } from 'commander';
 import { integer } from '../config.js';
 import { issueKey, MAX_DESCRIPTION_LENGTH } from '../domain/keys.js';
 import { resolveRealm } from '../domain/realm.js';
-import type { UserRecord } from '../domain/records.js';
 import { listPage } from '../http/pagination.js';
 import { toApiKeyDocument, toCreatedApiKeyDocument } from '../http/schemas/api-key.js';
-import type { Store } from '../store/store.js';
-import { apiBase, type CommonOptions, objectId, withCommonOptions, withStore } from './common.js';
+import {
+  apiBase,
+  type CommonOptions,
+  findUser,
+  objectId,
+  withCommonOptions,
+  withStore,
+} from './common.js';
 import { CliError, emit, table } from './output.js';
 
 interface UserOptions extends CommonOptions {
@@ -22,12 +27,6 @@ interface KeyOptions extends UserOptions {
 interface ListOptions extends UserOptions {
   pageNum: number;
   itemsPerPage: number;
-}
-
-async function findUser(store: Store, username: string): Promise<UserRecord> {
-  const user = await store.getUserByUsername(username);
-  if (!user) throw new CliError(`no user named "${username}"`);
-  return user;
 }
 
 export function keysCommand(): Command {

@@ -5,6 +5,7 @@ import { toUserDocument } from '../http/schemas/user.js';
 import {
   apiBase,
   type CommonOptions,
+  findUser,
   objectId,
   passwordFromStdin,
   withCommonOptions,
@@ -95,6 +96,25 @@ export function usersCommand(): Command {
           !!options.json,
           { username: options.username, passwordSet: true },
           () => 'password set',
+        );
+      }),
+    );
+
+  withCommonOptions(
+    users.command('delete').description('delete a user with all their keys, for good'),
+  )
+    .requiredOption('--username <name>', 'whom to delete')
+    .action((options: CommonOptions & { username: string }) =>
+      withStore(options, async (store) => {
+        const user = await findUser(store, options.username);
+        const keys = (await store.listKeys(user.id, { offset: 0, limit: 1, includeCount: true }))
+          .total;
+        if (!(await store.deleteUser(user.id)))
+          throw new CliError(`no user named "${user.username}"`);
+        emit(
+          !!options.json,
+          { deleted: user.id, username: user.username, keysDeleted: keys },
+          () => `deleted user ${user.username} (${user.id}) and ${keys} key(s)`,
         );
       }),
     );

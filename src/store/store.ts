@@ -112,6 +112,11 @@ export interface Store {
   getPasswordHash(username: string): Promise<string | undefined>;
   /** True when some GLOBAL_OWNER has a console password (someone can sign in). */
   hasConsoleAccount(): Promise<boolean>;
+  /**
+   * Deletes the user with their keys, memberships, roles and console sessions; false for no
+   * such user. Their keys stop authenticating everywhere within one revision poll.
+   */
+  deleteUser(id: ObjectId): Promise<boolean>;
   /** Adds or replaces the user's role in the org. */
   setMembership(
     userId: ObjectId,

@@ -22,6 +22,7 @@ type UserQueries = Pick<
   | 'setPasswordHash'
   | 'getPasswordHash'
   | 'hasConsoleAccount'
+  | 'deleteUser'
 >;
 
 // The profile columns; key_count is the key queries' business.
@@ -202,6 +203,20 @@ export function userQueries(ctx: StoreContext): UserQueries {
         if (!user) return false;
         // A changed or removed password signs the account out everywhere.
         await trx.deleteFrom('console_sessions').where('user_id', '=', user.id).execute();
+        return true;
+      });
+    },
+
+    async deleteUser(id) {
+      return ctx.kit.write(db, async (trx) => {
+        // Memberships, roles, keys (and their daily usage) and console sessions cascade.
+        const deleted = await trx
+          .deleteFrom('users')
+          .where('id', '=', id)
+          .returning('id')
+          .executeTakeFirst();
+        if (!deleted) return false;
+        await bumpRevision(trx);
         return true;
       });
     },

@@ -262,7 +262,10 @@ describe('the web console, in Chromium', () => {
     await page.waitForURL(/notice=key-enabled$/);
     expect(curlWithKey().status).toBe(200);
 
-    await page.getByRole('link', { name: /^Delete/ }).click();
+    await page
+      .locator('#keys')
+      .getByRole('link', { name: /^Delete/ })
+      .click();
     expect(await page.locator('h1').textContent()).toBe('Delete this key?');
     await page.getByRole('button', { name: 'Delete key' }).click();
     await page.waitForURL(/notice=key-deleted$/);

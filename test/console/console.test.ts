@@ -212,6 +212,28 @@ describe('web console', () => {
       expect(again.body).toContain(`********-****-****-${key?.slice(-12)}`);
     });
 
+    it('deletes a user only after a confirmation page, and never the signed-in administrator', async () => {
+      const page = `/console/users/${api.bob.user.id}`;
+      const confirm = await admin.get(`${page}/delete`);
+      expect(confirm.statusCode).toBe(200);
+      expect(confirm.body).toContain('Delete this user?');
+      expect(confirm.body).toContain(api.bob.username);
+      expect(await api.service.store.getUserById(api.bob.user.id)).toBeDefined();
+
+      const deleted = await admin.post(`${page}/delete`, { _csrf: admin.csrf });
+      expect(deleted.headers.location).toBe('/console/users?notice=user-deleted');
+      expect(await api.service.store.getUserById(api.bob.user.id)).toBeUndefined();
+      const refused = await api.request({ url: `${ATLAS}/users/${api.bob.user.id}`, as: api.bob });
+      expect(refused.statusCode).toBe(401);
+      expect((await admin.get(page)).statusCode).toBe(404);
+
+      const self = `/console/users/${api.root.user.id}`;
+      expect((await admin.get(self)).body).toContain('This is your own account');
+      expect((await admin.get(`${self}/delete`)).statusCode).toBe(409);
+      expect((await admin.post(`${self}/delete`, { _csrf: admin.csrf })).statusCode).toBe(409);
+      expect(await api.service.store.getUserById(api.root.user.id)).toBeDefined();
+    });
+
     it('renders a description as text, never as markup', async () => {
       const xss = '<img src=x onerror=alert(1)>"\'&';
       const page = `/console/users/${api.alice.user.id}`;

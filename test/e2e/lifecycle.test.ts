@@ -2,10 +2,26 @@ import { request as urllib } from 'urllib';
 import { describe, expect, it } from 'vitest';
 import { keyMaterial } from '../../src/domain/keys.js';
 import { keyward, keywardJson, ServerProcess } from '../support/server-process.js';
-import { startWithUser } from './fixture.js';
+import { type Fixture, startWithUser } from './fixture.js';
 
 interface KeyList {
   results: { id: string; usedCount: number; lastUsed?: string; obfuscatedKey: string }[];
+}
+
+/** The status of an authenticated GET of the fixture's user, with this key. */
+const statusOf = (f: Fixture, key: string) => async () =>
+  (
+    await urllib(`${f.server.url}/api/atlas/v1.0/users/${f.userId}`, {
+      digestAuth: `${f.username}:${key}`,
+    })
+  ).status;
+
+/** Polls for up to 4 s: other processes' changes reach the server within one revision poll. */
+async function eventually(status: () => Promise<number>, want: number): Promise<number> {
+  for (let i = 0; i < 40 && (await status()) !== want; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return status();
 }
 
 describe('a served process, end to end', () => {
@@ -57,17 +73,27 @@ describe('a served process, end to end', () => {
         'from the CLI',
         ...db,
       ]);
-      const url = `${f.server.url}/api/atlas/v1.0/users/${f.userId}`;
-      const status = async () =>
-        (await urllib(url, { digestAuth: `${f.username}:${created.key}` })).status;
-      const eventually = async (want: number) => {
-        for (let i = 0; i < 40 && (await status()) !== want; i++)
-          await new Promise((r) => setTimeout(r, 100));
-        return status();
-      };
-      expect(await eventually(200)).toBe(200);
+      const status = statusOf(f, created.key);
+      expect(await eventually(status, 200)).toBe(200);
       keywardJson(['keys', 'disable', '--username', f.username, '--id', created.id, ...db]);
-      expect(await eventually(401)).toBe(401);
+      expect(await eventually(status, 401)).toBe(401);
+    } finally {
+      await f.cleanup();
+    }
+  });
+
+  it('refuses a user deleted by the CLI while it runs, keys and all', async () => {
+    const f = await startWithUser();
+    try {
+      const status = statusOf(f, f.key);
+      expect(await status()).toBe(200);
+      const remove = ['users', 'delete', '--username', f.username, '--database', f.server.database];
+      const deleted = keywardJson<{ deleted: string; keysDeleted: number }>(remove);
+      expect(deleted).toMatchObject({ deleted: f.userId, keysDeleted: 1 });
+      expect(await eventually(status, 401)).toBe(401);
+      const again = keyward(remove);
+      expect(again.status).toBe(1);
+      expect(again.stderr).toContain(`no user named "${f.username}"`);
     } finally {
       await f.cleanup();
     }

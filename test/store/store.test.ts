@@ -212,6 +212,41 @@ describe.each(dialects)('store on %s', (dialect) => {
       });
       expect((await store.getUserById(user.id))?.orgRoles).toEqual(roles);
     });
+
+    it('deletes a user with everything that was theirs, and nobody else’s', async () => {
+      const org = await createOrg('Acme');
+      const member = { orgRoles: [{ orgId: org.id, roleName: 'ORG_MEMBER' as const }] };
+      const ada = await createUser('ada', { ...member, globalRoles: ['GLOBAL_OWNER'] });
+      const bob = await createUser('bob', member);
+      const key = newKey(ada.id);
+      await store.createKey(key, 10);
+      await store.createKey(newKey(bob.id), 10);
+      await store.applyUsage([{ keyId: key.id, count: 2, lastUsed: T0 }]);
+      await store.createConsoleSession({
+        idHash: 'h'.repeat(64),
+        userId: ada.id,
+        csrfToken: 't',
+        createdAt: T0,
+        expiresAt: '2999-01-01T00:00:00Z',
+      });
+      const revision = await store.credentialsRevision();
+
+      expect(await store.deleteUser(ada.id)).toBe(true);
+      expect(await store.credentialsRevision()).toBeGreaterThan(revision);
+      expect(await store.getUserById(ada.id)).toBeUndefined();
+      expect(await store.loadCredentials('ada')).toBeUndefined();
+      expect(await store.getKey(ada.id, key.id)).toBeUndefined();
+      expect(await store.dailyUsage([key.id], '2000-01-01')).toEqual([]);
+      expect(await store.findConsoleSession('h'.repeat(64))).toBeUndefined();
+      expect((await store.listOrgUsers(org.id, all())).items.map((u) => u.username)).toEqual([
+        'bob',
+      ]);
+      expect((await store.listKeys(bob.id, all())).total).toBe(1);
+
+      expect(await store.deleteUser(ada.id)).toBe(false);
+      // The username is free again, for a new user with a new id.
+      expect((await createUser('ada')).id).not.toBe(ada.id);
+    });
   });
 
   describe('keys', () => {

@@ -5,17 +5,13 @@ import type { ConsoleContext } from '../context.js';
 import { idParam, seeOther, sendPage, signedInFrame, text } from '../requests.js';
 import { messagePage } from '../views/messages.js';
 import { withNotice } from '../views/notices.js';
-import { confirmDeletePage } from '../views/user.js';
-import { sendUserPage, userNotFound } from './user-page.js';
+import { confirmDeleteKeyPage } from '../views/user.js';
+import { sendUserPage, userNotFound, userOf } from './user-page.js';
 
 /** Generate, enable, disable and delete a user's keys, as the API and the CLI do. */
 export function keyRoutes(scope: FastifyInstance, context: ConsoleContext): void {
   const { store, users, usage } = context.api;
 
-  const userOf = async (request: FastifyRequest) => {
-    const userId = idParam(request, 'userId');
-    return userId ? store.getUserById(userId) : undefined;
-  };
   const keyNotFound = (request: FastifyRequest, reply: FastifyReply, user: UserRecord) =>
     sendPage(
       reply,
@@ -29,7 +25,7 @@ export function keyRoutes(scope: FastifyInstance, context: ConsoleContext): void
   const userPath = (user: UserRecord) => `/console/users/${user.id}`;
 
   scope.post('/users/:userId/keys', async (request, reply) => {
-    const user = await userOf(request);
+    const user = await userOf(context, request);
     if (!user) return userNotFound(context, request, reply);
     const description = text(request.body, 'description');
     const refuse = (status: number, problem: string) =>
@@ -67,7 +63,7 @@ export function keyRoutes(scope: FastifyInstance, context: ConsoleContext): void
     ['disable', false],
   ] as const) {
     scope.post(`/users/:userId/keys/:keyId/${action}`, async (request, reply) => {
-      const user = await userOf(request);
+      const user = await userOf(context, request);
       if (!user) return userNotFound(context, request, reply);
       const keyId = idParam(request, 'keyId');
       const key = keyId && (await store.setKeyEnabled(user.id, keyId, enabled));
@@ -78,7 +74,7 @@ export function keyRoutes(scope: FastifyInstance, context: ConsoleContext): void
   }
 
   scope.get('/users/:userId/keys/:keyId/delete', async (request, reply) => {
-    const user = await userOf(request);
+    const user = await userOf(context, request);
     if (!user) return userNotFound(context, request, reply);
     const keyId = idParam(request, 'keyId');
     const key = keyId && (await store.getKey(user.id, keyId));
@@ -86,12 +82,12 @@ export function keyRoutes(scope: FastifyInstance, context: ConsoleContext): void
     return sendPage(
       reply,
       200,
-      confirmDeletePage(signedInFrame(context, request), user, usage.withUnflushed(key)),
+      confirmDeleteKeyPage(signedInFrame(context, request), user, usage.withUnflushed(key)),
     );
   });
 
   scope.post('/users/:userId/keys/:keyId/delete', async (request, reply) => {
-    const user = await userOf(request);
+    const user = await userOf(context, request);
     if (!user) return userNotFound(context, request, reply);
     const keyId = idParam(request, 'keyId');
     if (!keyId || !(await store.deleteKey(user.id, keyId)))

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { UserRecord } from '../../domain/records.js';
 import type { ConsoleContext } from '../context.js';
-import { pageNum, sendPage, signedInFrame } from '../requests.js';
+import { idParam, pageNum, sendPage, signedInFrame } from '../requests.js';
 import { lastDays, perDay } from '../usage-chart.js';
 import type { FormState } from '../views/forms.js';
 import { messagePage } from '../views/messages.js';
@@ -71,6 +71,15 @@ export async function sendUserPage(
       ...form,
     }),
   );
+}
+
+/** The user a `/users/:userId/…` path names, if the id is well formed and they exist. */
+export async function userOf(
+  context: ConsoleContext,
+  request: FastifyRequest,
+): Promise<UserRecord | undefined> {
+  const userId = idParam(request, 'userId');
+  return userId ? context.api.store.getUserById(userId) : undefined;
 }
 
 export function userNotFound(

@@ -4,11 +4,13 @@ import { hashPassword, passwordProblem } from '../../domain/passwords.js';
 import { ORG_ROLES, type OrgRole } from '../../domain/records.js';
 import { createUser, USERNAME_RULE } from '../../domain/users.js';
 import type { ConsoleContext } from '../context.js';
-import { fields, idParam, pageNum, seeOther, sendPage, signedInFrame, text } from '../requests.js';
+import { fields, pageNum, seeOther, sendPage, signedInFrame, text } from '../requests.js';
 import type { FormState } from '../views/forms.js';
+import { messagePage } from '../views/messages.js';
 import { withNotice } from '../views/notices.js';
+import { confirmDeleteUserPage } from '../views/user.js';
 import { usersPage } from '../views/users.js';
-import { sendUserPage, userNotFound } from './user-page.js';
+import { sendUserPage, userNotFound, userOf } from './user-page.js';
 
 const USERS_PER_PAGE = 50;
 const MAX_NAME_LENGTH = 256;
@@ -109,15 +111,13 @@ export function userRoutes(scope: FastifyInstance, context: ConsoleContext): voi
   });
 
   scope.get('/users/:userId', async (request, reply) => {
-    const userId = idParam(request, 'userId');
-    const user = userId && (await store.getUserById(userId));
+    const user = await userOf(context, request);
     if (!user) return userNotFound(context, request, reply);
     return sendUserPage(context, request, reply, user);
   });
 
   scope.post('/users/:userId/memberships', async (request, reply) => {
-    const userId = idParam(request, 'userId');
-    const user = userId && (await store.getUserById(userId));
+    const user = await userOf(context, request);
     if (!user) return userNotFound(context, request, reply);
     const form = fields(request.body, ['orgId', 'role']);
     if (!isObjectId(form.orgId) || !isOrgRole(form.role)) {
@@ -139,8 +139,7 @@ export function userRoutes(scope: FastifyInstance, context: ConsoleContext): voi
   });
 
   scope.post('/users/:userId/password', async (request, reply) => {
-    const userId = idParam(request, 'userId');
-    const user = userId && (await store.getUserById(userId));
+    const user = await userOf(context, request);
     if (!user) return userNotFound(context, request, reply);
     const password = text(request.body, 'password');
     const weak = passwordProblem(password);
@@ -155,5 +154,43 @@ export function userRoutes(scope: FastifyInstance, context: ConsoleContext): voi
       return seeOther(reply, withNotice('/console/sign-in', 'password-changed'));
     }
     return seeOther(reply, withNotice(`/console/users/${user.id}`, 'password-set'));
+  });
+
+  // An administrator cannot delete themselves: the console would lose the one person using it.
+  const deletable = async (request: FastifyRequest, reply: FastifyReply) => {
+    const user = await userOf(context, request);
+    if (!user) return { refused: userNotFound(context, request, reply) };
+    if (user.id !== request.signedIn?.user.id) return { user };
+    return {
+      refused: sendPage(
+        reply,
+        409,
+        messagePage(
+          signedInFrame(context, request),
+          'Not deleted',
+          'You cannot delete the account you are signed in with; another administrator can.',
+        ),
+      ),
+    };
+  };
+
+  scope.get('/users/:userId/delete', async (request, reply) => {
+    const { user, refused } = await deletable(request, reply);
+    if (!user) return refused;
+    const keys = await store.listKeys(user.id, { offset: 0, limit: 1, includeCount: true });
+    return sendPage(
+      reply,
+      200,
+      confirmDeleteUserPage(signedInFrame(context, request), user, keys.total ?? 0),
+    );
+  });
+
+  scope.post('/users/:userId/delete', async (request, reply) => {
+    const { user, refused } = await deletable(request, reply);
+    if (!user) return refused;
+    if (!(await store.deleteUser(user.id))) return userNotFound(context, request, reply);
+    users.invalidate(user.username);
+    request.log.info({ userId: user.id }, 'console deleted a user');
+    return seeOther(reply, withNotice('/console/users', 'user-deleted'));
   });
 }

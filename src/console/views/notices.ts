@@ -12,6 +12,7 @@ const MESSAGES = {
   'key-enabled': 'Key enabled: it authenticates again.',
   'key-disabled': 'Key disabled: requests made with it are refused until it is enabled.',
   'key-deleted': 'Key deleted.',
+  'user-deleted': 'User deleted, with their keys.',
   'membership-set': 'Membership saved.',
   'password-set': 'Console password set.',
 } as const;

@@ -4,11 +4,12 @@ import type { ApiKeyRecord, OrgRecord, UserRecord } from '../../domain/records.j
 import { type Html, html } from '../html.js';
 import type { Reveal } from '../key-reveals.js';
 import { CHART_DAYS, sparkline } from '../usage-chart.js';
+import { confirmPage } from './confirm.js';
 import { count, when } from './format.js';
 import { actionButton, csrf, type FormState, field, select } from './forms.js';
 import { type Frame, page } from './layout.js';
 import { type PagerState, pager } from './pager.js';
-import { orgChoices, roleChoices } from './users.js';
+import { orgChoices, roleChoices, roleNames } from './users.js';
 
 export interface KeyRow {
   readonly key: ApiKeyRecord;
@@ -122,22 +123,45 @@ ${
   ${field({ name: 'password', label: 'New password', type: 'password', required: true, autocomplete: 'new-password', hint: `at least ${MIN_PASSWORD_LENGTH} characters; signs this user out of the console everywhere` }, {}, problems)}
   <div><button type="submit">Set password</button></div>
 </form>
-${user.globalRoles.includes('GLOBAL_OWNER') ? '' : html`<p class="muted">Only GLOBAL_OWNER users can sign in to the console.</p>`}`,
+${user.globalRoles.includes('GLOBAL_OWNER') ? '' : html`<p class="muted">Only GLOBAL_OWNER users can sign in to the console.</p>`}
+
+<h2>Delete user</h2>
+<div class="panel">${
+      frame.user?.id === user.id
+        ? html`<p class="muted">This is your own account: another administrator can delete it.</p>`
+        : html`<p>Deletes ${user.username} with their keys and memberships, after a confirmation.</p>
+  <a class="button danger" href="/console/users/${user.id}/delete">Delete user…</a>`
+    }</div>`,
   );
 }
 
-export function confirmDeletePage(frame: SignedInFrame, user: UserRecord, key: ApiKeyRecord): Html {
-  return page(
-    { ...frame, section: 'users' },
-    'Delete key',
-    html`<div class="narrow panel">
-<h1>Delete this key?</h1>
-<dl class="facts"><dt>User</dt><dd>${user.username}</dd><dt>Description</dt><dd>${key.description}</dd>
-<dt>Key</dt><dd><code class="key">${obfuscateKey(key.suffix)}</code></dd><dt>Used</dt><dd>${count(key.usedCount)} times</dd></dl>
-<p>Clients using it will be refused at once. This cannot be undone; to stop it for a while, disable it instead.</p>
-<form class="inline" method="post" action="/console/users/${user.id}/keys/${key.id}/delete">${csrf(frame.csrfToken)}
-  <button class="danger" type="submit">Delete key</button></form>
-<a class="button secondary" href="/console/users/${user.id}">Cancel</a>
-</div>`,
-  );
+export function confirmDeleteKeyPage(
+  frame: SignedInFrame,
+  user: UserRecord,
+  key: ApiKeyRecord,
+): Html {
+  return confirmPage(frame, {
+    title: 'Delete key',
+    question: 'Delete this key?',
+    facts: html`<dt>User</dt><dd>${user.username}</dd><dt>Description</dt><dd>${key.description}</dd>
+<dt>Key</dt><dd><code class="key">${obfuscateKey(key.suffix)}</code></dd><dt>Used</dt><dd>${count(key.usedCount)} times</dd>`,
+    consequence:
+      'Clients using it will be refused at once. This cannot be undone; to stop it for a while, disable it instead.',
+    action: `/console/users/${user.id}/keys/${key.id}/delete`,
+    button: 'Delete key',
+    cancel: `/console/users/${user.id}`,
+  });
+}
+
+export function confirmDeleteUserPage(frame: SignedInFrame, user: UserRecord, keys: number): Html {
+  return confirmPage(frame, {
+    title: 'Delete user',
+    question: 'Delete this user?',
+    facts: html`<dt>Username</dt><dd>${user.username}</dd><dt>ID</dt><dd><code>${user.id}</code></dd>
+<dt>API keys</dt><dd>${count(keys)}</dd><dt>Roles</dt><dd>${roleNames(user) || html`<span class="muted">none</span>`}</dd>`,
+    consequence: `Their keys, memberships and console sessions go with them, and requests made with their keys are refused at once. This cannot be undone; a new user with the same username gets a new id and new keys.`,
+    action: `/console/users/${user.id}/delete`,
+    button: 'Delete user',
+    cancel: `/console/users/${user.id}`,
+  });
 }
