@@ -33,7 +33,7 @@ export async function registerConsole(
   const context: ConsoleContext = {
     api,
     sessions: new ConsoleSessions(api.store, { lifetimeMs: options.sessionLifetimeMs }),
-    reveals: new KeyReveals(),
+    reveals: new KeyReveals(api.store),
     assets: await loadAssets(),
     cookies: { ...cookieNames(secure), secure },
     setupToken: options.setupToken,

@@ -10,6 +10,8 @@ export interface SessionOptions {
 
 /** A signed-in administrator, as each console request sees them. */
 export interface SignedIn {
+  /** The cookie's session id: it also seals this session's key reveals. */
+  readonly id: string;
   readonly session: ConsoleSession;
   readonly user: UserRecord;
 }
@@ -60,7 +62,7 @@ export class ConsoleSessions {
     if (!session || session.expiresAt <= toTimestamp(new Date(this.now()))) return undefined;
     const user = await this.store.getUserById(session.userId);
     if (!user || !mayUseConsole(user)) return undefined;
-    return { session, user };
+    return { id, session, user };
   }
 
   async end(id: string | undefined): Promise<void> {

@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { StoreContext } from './context.js';
-import type { ConsoleSessionsTable } from './schema.js';
-import type { ConsoleSession, Store } from './store.js';
+import type { ConsoleRevealsTable, ConsoleSessionsTable } from './schema.js';
+import type { ConsoleSession, SealedReveal, Store } from './store.js';
 
 type SessionQueries = Pick<
   Store,
@@ -9,6 +9,8 @@ type SessionQueries = Pick<
   | 'findConsoleSession'
   | 'deleteConsoleSession'
   | 'deleteExpiredConsoleSessions'
+  | 'putConsoleReveal'
+  | 'takeConsoleReveal'
 >;
 
 function toSession(row: Selectable<ConsoleSessionsTable>): ConsoleSession {
@@ -21,8 +23,18 @@ function toSession(row: Selectable<ConsoleSessionsTable>): ConsoleSession {
   };
 }
 
+function toReveal(row: Selectable<ConsoleRevealsTable>): SealedReveal {
+  return {
+    sessionHash: row.session_hash,
+    userId: row.user_id,
+    keyId: row.key_id,
+    sealed: row.sealed,
+    expiresAt: row.expires_at,
+  };
+}
+
 // Sessions are not credentials of the Digest API: no change here bumps the revision.
-export function consoleSessionQueries({ db }: StoreContext): SessionQueries {
+export function consoleSessionQueries({ db, kit }: StoreContext): SessionQueries {
   return {
     async createConsoleSession(session) {
       await db
@@ -56,6 +68,37 @@ export function consoleSessionQueries({ db }: StoreContext): SessionQueries {
         .where('expires_at', '<=', now)
         .executeTakeFirst();
       return Number(result.numDeletedRows);
+    },
+
+    putConsoleReveal(reveal, now) {
+      return kit.write(db, async (trx) => {
+        await trx.deleteFrom('console_reveals').where('expires_at', '<=', now).execute();
+        await trx
+          .deleteFrom('console_reveals')
+          .where('session_hash', '=', reveal.sessionHash)
+          .execute();
+        await trx
+          .insertInto('console_reveals')
+          .values({
+            session_hash: reveal.sessionHash,
+            user_id: reveal.userId,
+            key_id: reveal.keyId,
+            sealed: reveal.sealed,
+            expires_at: reveal.expiresAt,
+          })
+          .execute();
+      });
+    },
+
+    async takeConsoleReveal(sessionHash, userId) {
+      // One statement, so two page views racing for it cannot both get it.
+      const row = await db
+        .deleteFrom('console_reveals')
+        .where('session_hash', '=', sessionHash)
+        .where('user_id', '=', userId)
+        .returningAll()
+        .executeTakeFirst();
+      return row && toReveal(row);
     },
   };
 }

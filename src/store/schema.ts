@@ -69,6 +69,14 @@ export interface ConsoleSessionsTable {
   expires_at: string;
 }
 
+export interface ConsoleRevealsTable {
+  session_hash: string;
+  user_id: string;
+  key_id: string;
+  sealed: string;
+  expires_at: string;
+}
+
 /** One row (id = 1): bumped with every change to users, memberships, roles and keys. */
 export interface CredentialsRevisionTable {
   id: number;
@@ -85,4 +93,5 @@ export interface Database {
   credentials_revision: CredentialsRevisionTable;
   key_usage_daily: KeyUsageDailyTable;
   console_sessions: ConsoleSessionsTable;
+  console_reveals: ConsoleRevealsTable;
 }

@@ -51,6 +51,16 @@ export interface DailyUsage {
   readonly count: number;
 }
 
+/** A key generated in the console, sealed, waiting to be shown once (src/console/key-reveals.ts). */
+export interface SealedReveal {
+  readonly sessionHash: string;
+  readonly userId: ObjectId;
+  readonly keyId: ObjectId;
+  /** Ciphertext only the session's cookie can open. */
+  readonly sealed: string;
+  readonly expiresAt: Timestamp;
+}
+
 /** A web console sign-in (src/console/sessions.ts). */
 export interface ConsoleSession {
   /** SHA-256 (hex) of the random id in the cookie. */
@@ -162,4 +172,8 @@ export interface Store {
   deleteConsoleSession(idHash: string): Promise<void>;
   /** Deletes sessions that expired before `now`; returns how many. */
   deleteExpiredConsoleSessions(now: Timestamp): Promise<number>;
+  /** Replaces the session's pending reveal, and drops every reveal expired by `now`. */
+  putConsoleReveal(reveal: SealedReveal, now: Timestamp): Promise<void>;
+  /** Removes and returns the session's pending reveal for this user's page, if any. */
+  takeConsoleReveal(sessionHash: string, userId: ObjectId): Promise<SealedReveal | undefined>;
 }

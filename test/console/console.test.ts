@@ -1,7 +1,9 @@
+import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY } from '../../src/console/security-headers.js';
 import { hashPassword } from '../../src/domain/passwords.js';
-import { ATLAS, TestApi } from '../support/api.js';
+import { createService } from '../../src/service.js';
+import { ATLAS, TestApi, testConfig } from '../support/api.js';
 import { ConsoleClient } from '../support/console-client.js';
 
 const PASSWORD = 'a console password';
@@ -232,6 +234,21 @@ describe('web console', () => {
       expect((await admin.get(`${self}/delete`)).statusCode).toBe(409);
       expect((await admin.post(`${self}/delete`, { _csrf: admin.csrf })).statusCode).toBe(409);
       expect(await api.service.store.getUserById(api.root.user.id)).toBeDefined();
+    });
+
+    it('shows a generated key on whichever instance serves the next page, once', async () => {
+      const other = await createService(testConfig(api.database), pino({ level: 'silent' }));
+      try {
+        const page = `/console/users/${api.alice.user.id}`;
+        await admin.get(page);
+        await admin.post(`${page}/keys`, { _csrf: admin.csrf, description: 'balanced' });
+        const elsewhere = admin.on(other.app);
+        expect((await elsewhere.get(page)).body).toMatch(/<code id="new-key">[0-9a-f-]{36}</);
+        expect((await admin.get(page)).body).not.toContain('id="new-key"');
+        expect((await elsewhere.get(page)).body).not.toContain('id="new-key"');
+      } finally {
+        await other.close();
+      }
     });
 
     it('renders a description as text, never as markup', async () => {

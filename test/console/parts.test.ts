@@ -3,6 +3,7 @@ import { escapeHtml, html } from '../../src/console/html.js';
 import { KeyReveals } from '../../src/console/key-reveals.js';
 import { safeNext } from '../../src/console/requests.js';
 import { ConsoleSessions } from '../../src/console/sessions.js';
+import { sha256Hex } from '../../src/console/tokens.js';
 import { lastDays, perDay, sparkline } from '../../src/console/usage-chart.js';
 import { createUser } from '../../src/domain/users.js';
 import type { Store } from '../../src/store/store.js';
@@ -91,23 +92,6 @@ describe('usage chart', () => {
   });
 });
 
-describe('KeyReveals', () => {
-  it('gives a key once, to the session and user page it was made for, within a minute', () => {
-    let now = 0;
-    const reveals = new KeyReveals(() => now);
-    const reveal = { userId: 'u1', keyId: 'k1', key: 'the-key' };
-    reveals.put('s1', reveal);
-    expect(reveals.take('s2', 'u1')).toBeUndefined();
-    expect(reveals.take('s1', 'u2')).toBeUndefined();
-    expect(reveals.take('s1', 'u1')).toEqual(expect.objectContaining(reveal));
-    expect(reveals.take('s1', 'u1')).toBeUndefined();
-
-    reveals.put('s1', reveal);
-    now = 60_000;
-    expect(reveals.take('s1', 'u1')).toBeUndefined();
-  });
-});
-
 describe('ConsoleSessions', () => {
   let fresh: FreshStore;
   let store: Store;
@@ -135,6 +119,51 @@ describe('ConsoleSessions', () => {
     now += 1;
     expect(await sessions.resume(id)).toBeUndefined();
     expect(await sessions.prune()).toBe(1);
+  });
+
+  it('reveals a generated key once, to its session and user page, within a minute', async () => {
+    const sessions = new ConsoleSessions(store, { lifetimeMs: 3_600_000, now: () => now });
+    const admin = await owner(true);
+    const id = await sessions.start(admin);
+    const other = await sessions.start(admin);
+    const reveals = new KeyReveals(store, () => now);
+    const reveal = {
+      userId: admin.id,
+      keyId: 'k'.repeat(24),
+      key: 'd2d0f7a4-9c55-4c63-8a4e-1f6b1c2d3e4f',
+    };
+
+    await reveals.put(id, reveal);
+    expect(await reveals.take(other, admin.id)).toBeUndefined();
+    expect(await reveals.take(id, 'u'.repeat(24))).toBeUndefined();
+    // What the database holds is ciphertext: the key, whole or in part, is not in it.
+    const stored = await store.takeConsoleReveal(sha256Hex(id), admin.id);
+    expect(stored?.sealed).not.toContain(reveal.key.slice(-12));
+    expect(Buffer.from(stored?.sealed ?? '', 'base64url').toString('latin1')).not.toContain(
+      reveal.key.slice(-12),
+    );
+
+    await reveals.put(id, reveal);
+    expect(await reveals.take(id, admin.id)).toEqual(reveal);
+    expect(await reveals.take(id, admin.id)).toBeUndefined();
+
+    await reveals.put(id, reveal);
+    now += 60_000;
+    expect(await reveals.take(id, admin.id)).toBeUndefined();
+  });
+
+  it('opens a sealed key only with the session id that sealed it', async () => {
+    const sessions = new ConsoleSessions(store, { lifetimeMs: 3_600_000, now: () => now });
+    const admin = await owner(true);
+    const id = await sessions.start(admin);
+    const reveals = new KeyReveals(store, () => now);
+    await reveals.put(id, { userId: admin.id, keyId: 'k'.repeat(24), key: 'secret' });
+    const sealed = await store.takeConsoleReveal(sha256Hex(id), admin.id);
+    if (!sealed) throw new Error('nothing stored');
+    // Someone who can write the table but not read the cookie: another session's hash.
+    const thief = await sessions.start(admin);
+    await store.putConsoleReveal({ ...sealed, sessionHash: sha256Hex(thief) }, sealed.expiresAt);
+    expect(await reveals.take(thief, admin.id)).toBeUndefined();
   });
 
   it('refuses a session whose user is no longer a GLOBAL_OWNER', async () => {

@@ -106,4 +106,37 @@ describe.each(dialects)('what the web console reads and writes, on %s', (dialect
     expect(await store.setPasswordHash('owner', 'scrypt$new')).toBe(true);
     expect(await store.findConsoleSession('c')).toBeUndefined();
   });
+
+  it('holds one sealed reveal per session, gives it up once, and drops it with its session', async () => {
+    const owner = await user(store, { username: 'owner', globalOwner: true });
+    const session = {
+      userId: owner.id,
+      createdAt: '2026-11-25T10:00:00Z',
+      expiresAt: '2026-11-26T10:00:00Z',
+    };
+    await store.createConsoleSession({ ...session, idHash: 's1', csrfToken: 't1' });
+    await store.createConsoleSession({ ...session, idHash: 's2', csrfToken: 't2' });
+    const reveal = (sessionHash: string, sealed: string, expiresAt = '2026-11-25T10:01:00Z') => ({
+      sessionHash,
+      userId: owner.id,
+      keyId: 'k'.repeat(24),
+      sealed,
+      expiresAt,
+    });
+    const now = '2026-11-25T10:00:00Z';
+
+    await store.putConsoleReveal(reveal('s1', 'first'), now);
+    await store.putConsoleReveal(reveal('s1', 'second'), now);
+    expect(await store.takeConsoleReveal('s1', 'x'.repeat(24))).toBeUndefined();
+    expect(await store.takeConsoleReveal('s1', owner.id)).toEqual(reveal('s1', 'second'));
+    expect(await store.takeConsoleReveal('s1', owner.id)).toBeUndefined();
+
+    // Writing one sweeps out the expired ones.
+    await store.putConsoleReveal(reveal('s1', 'stale', '2026-11-25T09:00:00Z'), now);
+    await store.putConsoleReveal(reveal('s2', 'fresh'), now);
+    expect(await store.takeConsoleReveal('s1', owner.id)).toBeUndefined();
+
+    await store.deleteConsoleSession('s2');
+    expect(await store.takeConsoleReveal('s2', owner.id)).toBeUndefined();
+  });
 });

@@ -6,12 +6,19 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
  * can post forms as a person would, or leave a token out as a forger would.
  */
 export class ConsoleClient {
-  private readonly cookies = new Map<string, string>();
   /** The last page's `_csrf` (signed in) and `_form` (sign-in, setup) tokens. */
   csrf = '';
   formToken = '';
 
-  constructor(private readonly app: FastifyInstance) {}
+  constructor(
+    private readonly app: FastifyInstance,
+    private readonly cookies = new Map<string, string>(),
+  ) {}
+
+  /** The same browser talking to another instance (as behind a load balancer). */
+  on(app: FastifyInstance): ConsoleClient {
+    return new ConsoleClient(app, this.cookies);
+  }
 
   get(url: string): Promise<LightMyRequestResponse> {
     return this.send('GET', url);

@@ -52,8 +52,9 @@ export function keyRoutes(scope: FastifyInstance, context: ConsoleContext): void
     }
     const { record, credential, key } = issued.value;
     users.addKey(user.username, credential, record);
-    const session = request.signedIn?.session;
-    if (session) context.reveals.put(session.idHash, { userId: user.id, keyId: record.id, key });
+    const signedIn = request.signedIn;
+    if (signedIn)
+      await context.reveals.put(signedIn.id, { userId: user.id, keyId: record.id, key });
     request.log.info({ userId: user.id, keyId: record.id }, 'console generated a key');
     return seeOther(reply, `${userPath(user)}#new-key-panel`);
   });

@@ -51,7 +51,7 @@ export async function sendUserPage(
     return { key: live, daily };
   });
   const signedIn = request.signedIn;
-  const reveal = signedIn && context.reveals.take(signedIn.session.idHash, user.id);
+  const reveal = signedIn && (await context.reveals.take(signedIn.id, user.id));
   return sendPage(
     reply,
     status,

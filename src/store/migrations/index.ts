@@ -3,6 +3,7 @@ import { initial } from './0001-initial.js';
 import { keyCount } from './0002-key-count.js';
 import { dailyUsage } from './0003-daily-usage.js';
 import { consoleSessions } from './0004-console-sessions.js';
+import { consoleReveals } from './0005-console-reveals.js';
 
 /**
  * Every migration, imported in code rather than found by scanning a folder, so they ship
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '0002-key-count': keyCount,
   '0003-daily-usage': dailyUsage,
   '0004-console-sessions': consoleSessions,
+  '0005-console-reveals': consoleReveals,
 };
 
 export const migrationProvider: MigrationProvider = {
