@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { curl } from '../e2e/fixture.js';
-import { launchChromium, SCREENSHOTS } from '../support/browser.js';
+import { accessibilityViolations, launchChromium, SCREENSHOTS } from '../support/browser.js';
 import { ServerProcess } from '../support/server-process.js';
 
 const ADMIN = { username: 'admin@example.com', password: 'correct horse battery' };
@@ -308,6 +308,42 @@ describe('the web console, in Chromium', () => {
     } finally {
       await phone.close();
     }
+  });
+
+  it('breaks no WCAG 2.1 A/AA rule that axe-core checks, on any page, light or dark', async () => {
+    await page.goto(userPage());
+    await page.getByLabel('Description').fill('accessibility');
+    await page.getByRole('button', { name: 'Generate key' }).click();
+    await page.waitForURL(/#new-key-panel$/);
+    const pages: Record<string, string[]> = {
+      'user page with a new key': await accessibilityViolations(page),
+    };
+    const orgPath = (await page.locator('dl.facts a').first().getAttribute('href')) ?? '';
+    const deletePath = (await page.locator('#keys a').first().getAttribute('href')) ?? '';
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      for (const path of [
+        '/console/users',
+        '/console/orgs',
+        orgPath,
+        `/console/users/${userId}`,
+        deletePath,
+      ]) {
+        await page.goto(`${server.url}${path}`);
+        pages[`${path} (${scheme})`] = await accessibilityViolations(page);
+      }
+    }
+    const anonymous = await browser.newPage();
+    try {
+      await anonymous.goto(`${server.url}/console/sign-in`);
+      pages['sign-in'] = await accessibilityViolations(anonymous);
+    } finally {
+      await anonymous.close();
+    }
+    expect(Object.keys(pages)).toHaveLength(12);
+    expect(
+      Object.fromEntries(Object.entries(pages).filter(([, found]) => found.length > 0)),
+    ).toEqual({});
   });
 
   it('ran without a Content-Security-Policy violation or a dialog', () => {
