@@ -105,7 +105,7 @@ function realm(value: string): string {
   return value;
 }
 
-function onOff(value: string): boolean {
+export function onOff(value: string): boolean {
   if (value !== 'on' && value !== 'off') throw new InvalidArgumentError('expected on or off');
   return value === 'on';
 }

@@ -12,6 +12,7 @@ import {
   withStore,
 } from './common.js';
 import { CliError, emit, table } from './output.js';
+import { addRoleCommands } from './roles.js';
 
 interface CreateOptions extends CommonOptions {
   username: string;
@@ -119,5 +120,6 @@ export function usersCommand(): Command {
       }),
     );
 
+  addRoleCommands(users);
   return users;
 }

@@ -8,6 +8,7 @@ import { KeyReveals } from './key-reveals.js';
 import { frameOf, safeNext, seeOther, sendPage, text } from './requests.js';
 import { keyRoutes } from './routes/keys.js';
 import { orgRoutes } from './routes/orgs.js';
+import { roleRoutes } from './routes/roles.js';
 import { sessionRoutes } from './routes/session.js';
 import { userRoutes } from './routes/users.js';
 import { registerSecurityHeaders } from './security-headers.js';
@@ -100,6 +101,7 @@ async function consoleScope(scope: FastifyInstance, context: ConsoleContext): Pr
     orgRoutes(protectedScope, context);
     userRoutes(protectedScope, context);
     keyRoutes(protectedScope, context);
+    roleRoutes(protectedScope, context);
   });
 }
 

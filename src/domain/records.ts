@@ -24,6 +24,10 @@ export const ORG_ROLES = [
 ] as const;
 export type OrgRole = (typeof ORG_ROLES)[number];
 
+export function isOrgRole(value: string): value is OrgRole {
+  return (ORG_ROLES as readonly string[]).includes(value);
+}
+
 export const GLOBAL_ROLES = ['GLOBAL_OWNER'] as const;
 export type GlobalRole = (typeof GLOBAL_ROLES)[number];
 

@@ -133,6 +133,17 @@ export interface Store {
     orgId: ObjectId,
     roleName: OrgRole,
   ): Promise<Outcome<UserRecord, 'user-not-found' | 'org-not-found'>>;
+  /** Takes the user out of the org. */
+  removeMembership(
+    userId: ObjectId,
+    orgId: ObjectId,
+  ): Promise<Outcome<UserRecord, 'user-not-found' | 'membership-not-found'>>;
+  /** Grants or revokes a global role; either is a no-op when already so. */
+  setGlobalRole(
+    userId: ObjectId,
+    role: GlobalRole,
+    granted: boolean,
+  ): Promise<Outcome<UserRecord, 'user-not-found'>>;
 
   /** Inserts the key unless the user already holds `maxKeysPerUser` keys (checked atomically). */
   createKey(

@@ -23,6 +23,8 @@ type UserQueries = Pick<
   | 'getPasswordHash'
   | 'hasConsoleAccount'
   | 'deleteUser'
+  | 'removeMembership'
+  | 'setGlobalRole'
 >;
 
 // The profile columns; key_count is the key queries' business.
@@ -186,9 +188,7 @@ export function userQueries(ctx: StoreContext): UserQueries {
             .execute();
         }
         await bumpRevision(trx);
-        const created = await findUser(trx, 'id', user.id);
-        if (!created) throw new Error(`user ${user.id} vanished inside its own transaction`);
-        return created;
+        return updatedUser(trx, user.id);
       });
     },
 
@@ -320,10 +320,52 @@ export function userQueries(ctx: StoreContext): UserQueries {
           )
           .execute();
         await bumpRevision(trx);
-        const updated = await findUser(trx, 'id', userId);
-        if (!updated) throw new Error(`user ${userId} vanished inside its own transaction`);
-        return updated;
+        return updatedUser(trx, userId);
+      });
+    },
+
+    removeMembership(userId, orgId) {
+      return writeOutcome(ctx, async (trx) => {
+        const removed = await trx
+          .deleteFrom('org_memberships')
+          .where('user_id', '=', userId)
+          .where('org_id', '=', orgId)
+          .executeTakeFirst();
+        if (Number(removed.numDeletedRows) === 0) {
+          const exists = await findUser(trx, 'id', userId);
+          throw new Rollback(exists ? 'membership-not-found' : 'user-not-found');
+        }
+        await bumpRevision(trx);
+        return updatedUser(trx, userId);
+      });
+    },
+
+    setGlobalRole(userId, role, granted) {
+      return writeOutcome(ctx, async (trx) => {
+        if (!(await findUser(trx, 'id', userId))) throw new Rollback('user-not-found');
+        if (granted) {
+          await trx
+            .insertInto('global_roles')
+            .values({ user_id: userId, role_name: role })
+            .onConflict((oc) => oc.columns(['user_id', 'role_name']).doNothing())
+            .execute();
+        } else {
+          await trx
+            .deleteFrom('global_roles')
+            .where('user_id', '=', userId)
+            .where('role_name', '=', role)
+            .execute();
+        }
+        await bumpRevision(trx);
+        return updatedUser(trx, userId);
       });
     },
   };
+}
+
+/** The user as a write inside `trx` left them; they must exist. */
+async function updatedUser(trx: Kysely<Database>, userId: ObjectId): Promise<UserRecord> {
+  const updated = await findUser(trx, 'id', userId);
+  if (!updated) throw new Error(`user ${userId} vanished inside its own transaction`);
+  return updated;
 }

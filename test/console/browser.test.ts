@@ -130,7 +130,7 @@ describe('the web console, in Chromium', () => {
     await page.waitForURL(/\/console\/users\/[0-9a-f]{24}\?notice=user-created$/);
     userId = /users\/([0-9a-f]{24})/.exec(page.url())?.[1] ?? '';
     expect(await page.locator('h1').textContent()).toBe(DEV);
-    expect(await page.locator('dl.facts').textContent()).toContain('Acme: ORG_OWNER');
+    expect(await page.locator('#roles').textContent()).toContain('Acme: ORG_OWNER');
 
     await page.goto(`${server.url}/console/users`);
     await page.getByLabel('Username').fill(DEV);
@@ -318,7 +318,7 @@ describe('the web console, in Chromium', () => {
     const pages: Record<string, string[]> = {
       'user page with a new key': await accessibilityViolations(page),
     };
-    const orgPath = (await page.locator('dl.facts a').first().getAttribute('href')) ?? '';
+    const orgPath = (await page.locator('#roles a').first().getAttribute('href')) ?? '';
     const deletePath = (await page.locator('#keys a').first().getAttribute('href')) ?? '';
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });

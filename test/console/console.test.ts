@@ -251,6 +251,48 @@ describe('web console', () => {
       }
     });
 
+    it('adds to and removes from orgs, and grants and revokes GLOBAL_OWNER, never its own', async () => {
+      const page = `/console/users/${api.bob.user.id}`;
+      await admin.get(page);
+      const post = (path: string, form: Record<string, string> = {}) =>
+        admin.post(`${page}${path}`, { _csrf: admin.csrf, ...form });
+      const bob = () => api.service.store.getUserById(api.bob.user.id);
+
+      expect(
+        (await post('/memberships', { orgId: api.orgId, role: 'ORG_OWNER' })).headers.location,
+      ).toContain('notice=membership-set');
+      expect((await bob())?.orgRoles).toEqual([{ orgId: api.orgId, roleName: 'ORG_OWNER' }]);
+      expect((await post(`/memberships/${api.orgId}/remove`)).headers.location).toContain(
+        'notice=membership-removed',
+      );
+      expect((await bob())?.orgRoles).toEqual([]);
+      // Twice (another tab got there first): back to the page, nothing to say.
+      expect((await post(`/memberships/${api.orgId}/remove`)).headers.location).toBe(page);
+      // The API sees it at once: bob may no longer list the org's users.
+      const orgUsers = await api.request({ url: `${ATLAS}/orgs/${api.orgId}/users`, as: api.bob });
+      expect(orgUsers.statusCode).toBe(401);
+
+      expect((await post('/global-owner/grant')).headers.location).toContain(
+        'notice=global-owner-granted',
+      );
+      expect((await bob())?.globalRoles).toEqual(['GLOBAL_OWNER']);
+      const asOwner = await api.request({
+        url: `${ATLAS}/users/${api.alice.user.id}`,
+        as: api.bob,
+      });
+      expect(asOwner.statusCode).toBe(200);
+      expect((await post('/global-owner/revoke')).headers.location).toContain(
+        'notice=global-owner-revoked',
+      );
+      expect((await bob())?.globalRoles).toEqual([]);
+
+      const self = `/console/users/${api.root.user.id}/global-owner/revoke`;
+      expect((await admin.post(self, { _csrf: admin.csrf })).statusCode).toBe(409);
+      expect((await api.service.store.getUserById(api.root.user.id))?.globalRoles).toEqual([
+        'GLOBAL_OWNER',
+      ]);
+    });
+
     it('renders a description as text, never as markup', async () => {
       const xss = '<img src=x onerror=alert(1)>"\'&';
       const page = `/console/users/${api.alice.user.id}`;

@@ -39,6 +39,9 @@ describe('console input properties', () => {
         `${key}/disable`,
         `${key}/enable`,
         `${user}/password`,
+        `${user}/memberships/${api.orgId}/remove`,
+        `${user}/global-owner/grant`,
+        `${user}/global-owner/revoke`,
         // Sessionless forms (their own token is missing here); sign-out would end the run.
         '/console/sign-in',
         '/console/setup',

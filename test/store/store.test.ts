@@ -53,6 +53,17 @@ describe.each(dialects)('store on %s', (dialect) => {
     return org;
   }
 
+  /** A probe answering "did the credentials revision move since last asked?" */
+  async function revisionWatch() {
+    let last = await store.credentialsRevision();
+    return async () => {
+      const now = await store.credentialsRevision();
+      const grew = now > last;
+      last = now;
+      return grew;
+    };
+  }
+
   async function createUser(username: string, extra: Partial<NewUser> = {}) {
     const created = await store.createUser(newUser(username, extra));
     if (!created.ok) throw new Error(`createUser failed: ${created.error}`);
@@ -211,6 +222,39 @@ describe.each(dialects)('store on %s', (dialect) => {
         error: 'org-not-found',
       });
       expect((await store.getUserById(user.id))?.orgRoles).toEqual(roles);
+    });
+
+    it('removes memberships and grants or revokes GLOBAL_OWNER, bumping the revision', async () => {
+      const org = await createOrg('Acme');
+      const ada = await createUser('ada', { orgRoles: [{ orgId: org.id, roleName: 'ORG_OWNER' }] });
+      const bumped = await revisionWatch();
+
+      const granted = await store.setGlobalRole(ada.id, 'GLOBAL_OWNER', true);
+      expect(granted.ok && granted.value.globalRoles).toEqual(['GLOBAL_OWNER']);
+      expect(await bumped()).toBe(true);
+      const again = await store.setGlobalRole(ada.id, 'GLOBAL_OWNER', true);
+      expect(again.ok && again.value.globalRoles).toEqual(['GLOBAL_OWNER']);
+      const revoked = await store.setGlobalRole(ada.id, 'GLOBAL_OWNER', false);
+      expect(revoked.ok && revoked.value.globalRoles).toEqual([]);
+      expect(await bumped()).toBe(true);
+
+      const removed = await store.removeMembership(ada.id, org.id);
+      expect(removed.ok && removed.value.orgRoles).toEqual([]);
+      expect(await bumped()).toBe(true);
+      expect((await store.listOrgUsers(org.id, all())).total).toBe(0);
+      expect(await store.removeMembership(ada.id, org.id)).toEqual({
+        ok: false,
+        error: 'membership-not-found',
+      });
+      expect(await store.removeMembership(nextId(), org.id)).toEqual({
+        ok: false,
+        error: 'user-not-found',
+      });
+      expect(await store.setGlobalRole(nextId(), 'GLOBAL_OWNER', true)).toEqual({
+        ok: false,
+        error: 'user-not-found',
+      });
+      expect(await bumped()).toBe(false);
     });
 
     it('deletes a user with everything that was theirs, and nobody else’s', async () => {
@@ -394,13 +438,7 @@ describe.each(dialects)('store on %s', (dialect) => {
   it('bumps the credentials revision with every change to users, memberships and keys', async () => {
     const org = await createOrg('Acme');
     const other = await createOrg('Other');
-    let last = await store.credentialsRevision();
-    const bumped = async () => {
-      const now = await store.credentialsRevision();
-      const grew = now > last;
-      last = now;
-      return grew;
-    };
+    const bumped = await revisionWatch();
     const ada = await createUser('ada', { orgRoles: [{ orgId: org.id, roleName: 'ORG_MEMBER' }] });
     expect(await bumped()).toBe(true);
     await store.setMembership(ada.id, other.id, 'ORG_OWNER');

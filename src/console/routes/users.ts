@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isObjectId } from '../../domain/ids.js';
 import { hashPassword, passwordProblem } from '../../domain/passwords.js';
-import { ORG_ROLES, type OrgRole } from '../../domain/records.js';
+import { isOrgRole } from '../../domain/records.js';
 import { createUser, USERNAME_RULE } from '../../domain/users.js';
 import type { ConsoleContext } from '../context.js';
 import { fields, pageNum, seeOther, sendPage, signedInFrame, text } from '../requests.js';
@@ -15,10 +15,6 @@ import { sendUserPage, userNotFound, userOf } from './user-page.js';
 const USERS_PER_PAGE = 50;
 const MAX_NAME_LENGTH = 256;
 const MAX_SEARCH_LENGTH = 256;
-
-function isOrgRole(value: string): value is OrgRole {
-  return (ORG_ROLES as readonly string[]).includes(value);
-}
 
 const CREATE_FIELDS = [
   'username',
@@ -114,28 +110,6 @@ export function userRoutes(scope: FastifyInstance, context: ConsoleContext): voi
     const user = await userOf(context, request);
     if (!user) return userNotFound(context, request, reply);
     return sendUserPage(context, request, reply, user);
-  });
-
-  scope.post('/users/:userId/memberships', async (request, reply) => {
-    const user = await userOf(context, request);
-    if (!user) return userNotFound(context, request, reply);
-    const form = fields(request.body, ['orgId', 'role']);
-    if (!isObjectId(form.orgId) || !isOrgRole(form.role)) {
-      return sendUserPage(context, request, reply, user, 400, {
-        values: form,
-        problems: { orgId: 'Choose an organization and a role.' },
-      });
-    }
-    const updated = await store.setMembership(user.id, form.orgId, form.role);
-    if (!updated.ok) {
-      if (updated.error === 'user-not-found') return userNotFound(context, request, reply);
-      return sendUserPage(context, request, reply, user, 404, {
-        values: form,
-        problems: { orgId: 'That organization no longer exists.' },
-      });
-    }
-    users.invalidate(user.username);
-    return seeOther(reply, withNotice(`/console/users/${user.id}`, 'membership-set'));
   });
 
   scope.post('/users/:userId/password', async (request, reply) => {

@@ -14,6 +14,11 @@ const MESSAGES = {
   'key-deleted': 'Key deleted.',
   'user-deleted': 'User deleted, with their keys.',
   'membership-set': 'Membership saved.',
+  'membership-removed': 'Removed from the organization.',
+  'global-owner-granted':
+    'GLOBAL_OWNER granted: this user may act on every user, and sign in here with a console password.',
+  'global-owner-revoked':
+    'GLOBAL_OWNER revoked: this user may act on themselves only, and no longer sign in here.',
   'password-set': 'Console password set.',
 } as const;
 

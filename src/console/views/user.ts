@@ -74,64 +74,84 @@ function keysTable(frame: SignedInFrame, view: UserView): Html {
   <tbody>${rows}</tbody></table></div>`;
 }
 
+type Section = (frame: SignedInFrame, view: UserView) => Html;
+
+const facts: Section = (_frame, { user, hasPassword }) => html`<dl class="facts panel">
+  <dt>ID</dt><dd><code>${user.id}</code></dd>
+  <dt>Name</dt><dd>${[user.firstName, user.lastName].filter(Boolean).join(' ') || html`<span class="muted">—</span>`}</dd>
+  <dt>Email</dt><dd>${user.emailAddress || html`<span class="muted">—</span>`}</dd>
+  <dt>Created</dt><dd>${when(user.createdAt)}</dd>
+  <dt>Console password</dt><dd>${hasPassword ? 'set' : 'not set'}</dd>
+</dl>`;
+
+const keys: Section = (frame, view) => html`<h2>API keys</h2>
+<form class="grid-form panel" method="post" action="/console/users/${view.user.id}/keys">${csrf(frame.csrfToken)}
+  ${field({ name: 'description', label: 'Description', required: true, maxLength: MAX_DESCRIPTION_LENGTH, hint: 'what the key is for' }, view.values, view.problems)}
+  <div><button type="submit">Generate key</button></div>
+</form>
+${keysTable(frame, view)}
+${pager(view.pager)}`;
+
+const memberships: Section = (frame, { user, orgs, values, problems }) => {
+  const orgName = new Map(orgs.map((org) => [org.id, org.name]));
+  const base = `/console/users/${user.id}/memberships`;
+  const rows = user.orgRoles.map((m) => {
+    const name = orgName.get(m.orgId) ?? m.orgId;
+    return html`<li><span><a href="/console/orgs/${m.orgId}">${name}</a>: ${m.roleName}</span>
+    ${actionButton(`${base}/${m.orgId}/remove`, frame.csrfToken, html`Remove<span class="skip"> from ${name}</span>`)}</li>`;
+  });
+  return html`<h2>Organizations</h2>
+<div class="panel">${
+    rows.length > 0
+      ? html`<ul class="roles" id="roles">${rows}</ul>`
+      : html`<p class="muted">Not in any organization.</p>`
+  }</div>
+${
+  orgs.length === 0
+    ? html`<p class="muted">There are no organizations yet. <a href="/console/orgs">Create one</a>.</p>`
+    : html`<form class="grid-form panel" method="post" action="${base}">${csrf(frame.csrfToken)}
+  ${select({ name: 'orgId', label: 'Organization', choices: orgChoices(orgs) }, values, problems)}
+  ${select({ name: 'role', label: 'Role', choices: roleChoices }, { role: 'ORG_MEMBER', ...values }, problems)}
+  <div><button type="submit">Add or change role</button></div>
+</form>`
+}`;
+};
+
+const globalRole: Section = (frame, { user }) => {
+  const base = `/console/users/${user.id}/global-owner`;
+  const body = !user.globalRoles.includes('GLOBAL_OWNER')
+    ? html`<p>Not a GLOBAL_OWNER: may act on their own keys only, and cannot sign in here.</p>
+  ${actionButton(`${base}/grant`, frame.csrfToken, 'Make GLOBAL_OWNER')}`
+    : frame.user?.id === user.id
+      ? html`<p>GLOBAL_OWNER. This is your own account: another administrator can revoke it.</p>`
+      : html`<p>GLOBAL_OWNER: may act on every user through the API, and sign in here with a console password.</p>
+  ${actionButton(`${base}/revoke`, frame.csrfToken, 'Revoke GLOBAL_OWNER', 'danger')}`;
+  return html`<h2>Global role</h2><div class="panel" id="global-role">${body}</div>`;
+};
+
+const password: Section = (frame, { user, problems }) => html`<h2>Console password</h2>
+<form class="grid-form panel" method="post" action="/console/users/${user.id}/password">${csrf(frame.csrfToken)}
+  ${field({ name: 'password', label: 'New password', type: 'password', required: true, autocomplete: 'new-password', hint: `at least ${MIN_PASSWORD_LENGTH} characters; signs this user out of the console everywhere` }, {}, problems)}
+  <div><button type="submit">Set password</button></div>
+</form>`;
+
+const deletion: Section = (frame, { user }) => html`<h2>Delete user</h2>
+<div class="panel">${
+  frame.user?.id === user.id
+    ? html`<p class="muted">This is your own account: another administrator can delete it.</p>`
+    : html`<p>Deletes ${user.username} with their keys and memberships, after a confirmation.</p>
+  <a class="button danger" href="/console/users/${user.id}/delete">Delete user…</a>`
+}</div>`;
+
 export function userPage(frame: SignedInFrame, view: UserView): Html {
   const { user } = view;
-  const problems = view.problems ?? {};
-  const values = { role: 'ORG_MEMBER', ...view.values };
-  const orgName = new Map(view.orgs.map((org) => [org.id, org.name]));
-  const memberships = user.orgRoles.map(
-    (m) =>
-      html`<li><a href="/console/orgs/${m.orgId}">${orgName.get(m.orgId) ?? m.orgId}</a>: ${m.roleName}</li>`,
-  );
   return page(
     { ...frame, section: 'users' },
     user.username,
     html`<p><a href="/console/users">← Users</a></p>
 <h1>${user.username}</h1>
 ${view.reveal ? revealPanel(view.reveal, user) : ''}
-<dl class="facts panel">
-  <dt>ID</dt><dd><code>${user.id}</code></dd>
-  <dt>Name</dt><dd>${[user.firstName, user.lastName].filter(Boolean).join(' ') || html`<span class="muted">—</span>`}</dd>
-  <dt>Email</dt><dd>${user.emailAddress || html`<span class="muted">—</span>`}</dd>
-  <dt>Created</dt><dd>${when(user.createdAt)}</dd>
-  <dt>Global roles</dt><dd>${user.globalRoles.join(', ') || html`<span class="muted">none</span>`}</dd>
-  <dt>Organizations</dt><dd>${memberships.length > 0 ? html`<ul>${memberships}</ul>` : html`<span class="muted">none</span>`}</dd>
-  <dt>Console password</dt><dd>${view.hasPassword ? 'set' : 'not set'}</dd>
-</dl>
-
-<h2>API keys</h2>
-<form class="grid-form panel" method="post" action="/console/users/${user.id}/keys">${csrf(frame.csrfToken)}
-  ${field({ name: 'description', label: 'Description', required: true, maxLength: MAX_DESCRIPTION_LENGTH, hint: 'what the key is for' }, values, problems)}
-  <div><button type="submit">Generate key</button></div>
-</form>
-${keysTable(frame, view)}
-${pager(view.pager)}
-
-<h2>Organization membership</h2>
-${
-  view.orgs.length === 0
-    ? html`<p class="muted">There are no organizations yet. <a href="/console/orgs">Create one</a>.</p>`
-    : html`<form class="grid-form panel" method="post" action="/console/users/${user.id}/memberships">${csrf(frame.csrfToken)}
-  ${select({ name: 'orgId', label: 'Organization', choices: orgChoices(view.orgs) }, values, problems)}
-  ${select({ name: 'role', label: 'Role', choices: roleChoices }, values, problems)}
-  <div><button type="submit">Add or change role</button></div>
-</form>`
-}
-
-<h2>Console password</h2>
-<form class="grid-form panel" method="post" action="/console/users/${user.id}/password">${csrf(frame.csrfToken)}
-  ${field({ name: 'password', label: 'New password', type: 'password', required: true, autocomplete: 'new-password', hint: `at least ${MIN_PASSWORD_LENGTH} characters; signs this user out of the console everywhere` }, {}, problems)}
-  <div><button type="submit">Set password</button></div>
-</form>
-${user.globalRoles.includes('GLOBAL_OWNER') ? '' : html`<p class="muted">Only GLOBAL_OWNER users can sign in to the console.</p>`}
-
-<h2>Delete user</h2>
-<div class="panel">${
-      frame.user?.id === user.id
-        ? html`<p class="muted">This is your own account: another administrator can delete it.</p>`
-        : html`<p>Deletes ${user.username} with their keys and memberships, after a confirmation.</p>
-  <a class="button danger" href="/console/users/${user.id}/delete">Delete user…</a>`
-    }</div>`,
+${[facts, keys, memberships, globalRole, password, deletion].map((section) => section(frame, view))}`,
   );
 }
 
