@@ -98,6 +98,20 @@ async function consoleScope(scope: FastifyInstance, context: ConsoleContext): Pr
         );
       }
     });
+    // Every change an administrator makes, one line each: who, which route, which ids, and
+    // how it ended. Never the body, which may hold a password; never a generated key.
+    protectedScope.addHook('onResponse', async (request, reply) => {
+      if (request.method !== 'POST' || !request.signedIn) return;
+      request.log.info(
+        {
+          admin: request.signedIn.user.username,
+          action: request.routeOptions.url,
+          params: request.params,
+          status: reply.statusCode,
+        },
+        'console change',
+      );
+    });
     orgRoutes(protectedScope, context);
     userRoutes(protectedScope, context);
     keyRoutes(protectedScope, context);

@@ -346,6 +346,32 @@ describe('the web console, in Chromium', () => {
     ).toEqual({});
   });
 
+  it('logged every change with its administrator, and never a key or a password', () => {
+    const lines = server.output
+      .join('')
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const changes = lines.filter((line) => line.msg === 'console change');
+    expect(changes).toContainEqual(
+      expect.objectContaining({
+        admin: ADMIN.username,
+        action: '/console/users/:userId/keys',
+        params: { userId },
+        status: 303,
+      }),
+    );
+    expect(changes).toContainEqual(
+      expect.objectContaining({
+        action: '/console/users/:userId/keys/:keyId/disable',
+        status: 403,
+      }),
+    );
+    const output = server.output.join('');
+    expect(output).not.toContain(key);
+    expect(output).not.toContain(ADMIN.password);
+  });
+
   it('ran without a Content-Security-Policy violation or a dialog', () => {
     expect(cspViolations).toEqual([]);
     expect(dialogs).toEqual([]);

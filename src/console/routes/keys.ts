@@ -55,7 +55,6 @@ export function keyRoutes(scope: FastifyInstance, context: ConsoleContext): void
     const signedIn = request.signedIn;
     if (signedIn)
       await context.reveals.put(signedIn.id, { userId: user.id, keyId: record.id, key });
-    request.log.info({ userId: user.id, keyId: record.id }, 'console generated a key');
     return seeOther(reply, `${userPath(user)}#new-key-panel`);
   });
 

@@ -164,7 +164,6 @@ export function userRoutes(scope: FastifyInstance, context: ConsoleContext): voi
     if (!user) return refused;
     if (!(await store.deleteUser(user.id))) return userNotFound(context, request, reply);
     users.invalidate(user.username);
-    request.log.info({ userId: user.id }, 'console deleted a user');
     return seeOther(reply, withNotice('/console/users', 'user-deleted'));
   });
 }
