@@ -30,6 +30,7 @@ export interface ServerConfig {
   /** Serve the web console under /console. */
   readonly console: boolean;
   readonly consoleSessionMinutes: number;
+  readonly consoleIdleMinutes: number;
 }
 
 export const DEFAULT_REALM = 'MMS Public API';
@@ -205,6 +206,10 @@ export const serverOptions = (): Option[] => [
     .env('KEYWARD_CONSOLE_SESSION_LIFETIME')
     .default(480)
     .argParser(integer(5, 43_200)),
+  new Option('--console-idle-timeout <minutes>', 'console sign-ins end after this long unused')
+    .env('KEYWARD_CONSOLE_IDLE_TIMEOUT')
+    .default(30)
+    .argParser(integer(2, 43_200)),
 ];
 
 /** Commander hands back loosely typed values; this is the one place they become typed. */
@@ -230,5 +235,6 @@ export function toServerConfig(options: Record<string, unknown>): ServerConfig {
     maxHeaderBytes: Number(options.maxHeaderSize),
     console: options.console !== false,
     consoleSessionMinutes: Number(options.consoleSessionLifetime),
+    consoleIdleMinutes: Number(options.consoleIdleTimeout),
   };
 }

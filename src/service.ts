@@ -87,6 +87,7 @@ export async function createService(
           ? {
               console: {
                 sessionLifetimeMs: config.consoleSessionMinutes * 60_000,
+                sessionIdleMs: config.consoleIdleMinutes * 60_000,
                 setupToken: consoleSetupToken,
               },
             }

@@ -19,6 +19,7 @@ import { withNotice } from './views/notices.js';
 
 export interface ConsoleOptions {
   readonly sessionLifetimeMs: number;
+  readonly sessionIdleMs: number;
   readonly setupToken: string;
 }
 
@@ -33,7 +34,10 @@ export async function registerConsole(
   const secure = api.publicUrl?.startsWith('https:') ?? false;
   const context: ConsoleContext = {
     api,
-    sessions: new ConsoleSessions(api.store, { lifetimeMs: options.sessionLifetimeMs }),
+    sessions: new ConsoleSessions(api.store, {
+      lifetimeMs: options.sessionLifetimeMs,
+      idleMs: options.sessionIdleMs,
+    }),
     reveals: new KeyReveals(api.store),
     assets: await loadAssets(),
     cookies: { ...cookieNames(secure), secure },

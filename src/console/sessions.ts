@@ -4,9 +4,16 @@ import type { ConsoleSession, Store } from '../store/store.js';
 import { randomToken, sha256Hex } from './tokens.js';
 
 export interface SessionOptions {
+  /** From sign-in to the end, however busy. */
   readonly lifetimeMs: number;
+  /** Without a request for this long, the session ends. */
+  readonly idleMs: number;
   readonly now?: () => number;
 }
+
+// Recording every request's time would be a write per page view; a minute's precision is
+// plenty for an idle limit counted in minutes.
+const TOUCH_EVERY_MS = 60_000;
 
 /** A signed-in administrator, as each console request sees them. */
 export interface SignedIn {
@@ -24,8 +31,8 @@ export function mayUseConsole(user: UserRecord): boolean {
 /**
  * Console sign-ins, kept in the database so they survive restarts and work across
  * instances. The cookie carries a random id; the store sees only its SHA-256. Sessions end
- * at a fixed time after sign-in (no sliding renewal), on sign-out, and when the password
- * changes.
+ * at a fixed time after sign-in, after a spell without requests, on sign-out, and when the
+ * password changes.
  */
 export class ConsoleSessions {
   private readonly now: () => number;
@@ -51,6 +58,7 @@ export class ConsoleSessions {
       csrfToken: randomToken(),
       createdAt: toTimestamp(new Date(now)),
       expiresAt: toTimestamp(new Date(now + this.options.lifetimeMs)),
+      lastSeenAt: toTimestamp(new Date(now)),
     });
     return id;
   }
@@ -59,9 +67,13 @@ export class ConsoleSessions {
   async resume(id: string | undefined): Promise<SignedIn | undefined> {
     if (!id) return undefined;
     const session = await this.store.findConsoleSession(sha256Hex(id));
-    if (!session || session.expiresAt <= toTimestamp(new Date(this.now()))) return undefined;
+    const now = this.now();
+    if (!session || !this.live(session, now)) return undefined;
     const user = await this.store.getUserById(session.userId);
     if (!user || !mayUseConsole(user)) return undefined;
+    if (now - Date.parse(session.lastSeenAt) >= TOUCH_EVERY_MS) {
+      await this.store.touchConsoleSession(session.idHash, toTimestamp(new Date(now)));
+    }
     return { id, session, user };
   }
 
@@ -71,6 +83,17 @@ export class ConsoleSessions {
 
   /** Drops expired sessions; run now and then, since expired ones are already refused. */
   prune(): Promise<number> {
-    return this.store.deleteExpiredConsoleSessions(toTimestamp(new Date(this.now())));
+    const now = this.now();
+    return this.store.deleteExpiredConsoleSessions(
+      toTimestamp(new Date(now)),
+      toTimestamp(new Date(now - this.options.idleMs)),
+    );
+  }
+
+  private live(session: ConsoleSession, now: number): boolean {
+    return (
+      session.expiresAt > toTimestamp(new Date(now)) &&
+      Date.parse(session.lastSeenAt) + this.options.idleMs > now
+    );
   }
 }

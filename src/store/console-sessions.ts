@@ -8,6 +8,7 @@ type SessionQueries = Pick<
   | 'createConsoleSession'
   | 'findConsoleSession'
   | 'deleteConsoleSession'
+  | 'touchConsoleSession'
   | 'deleteExpiredConsoleSessions'
   | 'putConsoleReveal'
   | 'takeConsoleReveal'
@@ -20,6 +21,7 @@ function toSession(row: Selectable<ConsoleSessionsTable>): ConsoleSession {
     csrfToken: row.csrf_token,
     createdAt: row.created_at,
     expiresAt: row.expires_at,
+    lastSeenAt: row.last_seen_at,
   };
 }
 
@@ -45,6 +47,7 @@ export function consoleSessionQueries({ db, kit }: StoreContext): SessionQueries
           csrf_token: session.csrfToken,
           created_at: session.createdAt,
           expires_at: session.expiresAt,
+          last_seen_at: session.lastSeenAt,
         })
         .execute();
     },
@@ -62,10 +65,18 @@ export function consoleSessionQueries({ db, kit }: StoreContext): SessionQueries
       await db.deleteFrom('console_sessions').where('id_hash', '=', idHash).execute();
     },
 
-    async deleteExpiredConsoleSessions(now) {
+    async touchConsoleSession(idHash, at) {
+      await db
+        .updateTable('console_sessions')
+        .set({ last_seen_at: at })
+        .where('id_hash', '=', idHash)
+        .execute();
+    },
+
+    async deleteExpiredConsoleSessions(now, idleSince) {
       const result = await db
         .deleteFrom('console_sessions')
-        .where('expires_at', '<=', now)
+        .where((eb) => eb.or([eb('expires_at', '<=', now), eb('last_seen_at', '<=', idleSince)]))
         .executeTakeFirst();
       return Number(result.numDeletedRows);
     },

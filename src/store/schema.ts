@@ -67,6 +67,7 @@ export interface ConsoleSessionsTable {
   csrf_token: string;
   created_at: string;
   expires_at: string;
+  last_seen_at: string;
 }
 
 export interface ConsoleRevealsTable {

@@ -69,6 +69,7 @@ export interface ConsoleSession {
   readonly csrfToken: string;
   readonly createdAt: Timestamp;
   readonly expiresAt: Timestamp;
+  readonly lastSeenAt: Timestamp;
 }
 
 /** A key and its requests over a period, for the console's busiest keys. */
@@ -181,8 +182,10 @@ export interface Store {
   createConsoleSession(session: ConsoleSession): Promise<void>;
   findConsoleSession(idHash: string): Promise<ConsoleSession | undefined>;
   deleteConsoleSession(idHash: string): Promise<void>;
-  /** Deletes sessions that expired before `now`; returns how many. */
-  deleteExpiredConsoleSessions(now: Timestamp): Promise<number>;
+  /** Records that the session was used at `at`. */
+  touchConsoleSession(idHash: string, at: Timestamp): Promise<void>;
+  /** Deletes sessions expired by `now` or unused since `idleSince`; returns how many. */
+  deleteExpiredConsoleSessions(now: Timestamp, idleSince: Timestamp): Promise<number>;
   /** Replaces the session's pending reveal, and drops every reveal expired by `now`. */
   putConsoleReveal(reveal: SealedReveal, now: Timestamp): Promise<void>;
   /** Removes and returns the session's pending reveal for this user's page, if any. */

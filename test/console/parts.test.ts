@@ -5,6 +5,7 @@ import { safeNext } from '../../src/console/requests.js';
 import { ConsoleSessions } from '../../src/console/sessions.js';
 import { sha256Hex } from '../../src/console/tokens.js';
 import { lastDays, perDay, sparkline } from '../../src/console/usage-chart.js';
+import type { UserRecord } from '../../src/domain/records.js';
 import { createUser } from '../../src/domain/users.js';
 import type { Store } from '../../src/store/store.js';
 import { type FreshStore, freshStore } from '../support/databases.js';
@@ -109,7 +110,11 @@ describe('ConsoleSessions', () => {
   };
 
   it('keeps only a hash of the cookie, and ends the session at its fixed expiry', async () => {
-    const sessions = new ConsoleSessions(store, { lifetimeMs: 60_000, now: () => now });
+    const sessions = new ConsoleSessions(store, {
+      lifetimeMs: 60_000,
+      idleMs: 60_000,
+      now: () => now,
+    });
     const id = await sessions.start(await owner(true));
     expect(await store.findConsoleSession(id)).toBeUndefined();
     expect((await sessions.resume(id))?.user.username).toBe('utrue');
@@ -121,8 +126,33 @@ describe('ConsoleSessions', () => {
     expect(await sessions.prune()).toBe(1);
   });
 
+  it('ends a session left unused for the idle time, while use keeps it alive', async () => {
+    const sessions = new ConsoleSessions(store, {
+      lifetimeMs: 3_600_000,
+      idleMs: 300_000,
+      now: () => now,
+    });
+    const busy = await sessions.start(await owner(true));
+    const idle = await sessions.start((await store.getUserByUsername('utrue')) as UserRecord);
+    for (let minute = 0; minute < 10; minute++) {
+      now += 60_000;
+      expect(await sessions.resume(busy), `minute ${minute}`).toBeDefined();
+    }
+    // Ten minutes on: the one used every minute lives, the one untouched since sign-in not.
+    expect(await sessions.resume(idle)).toBeUndefined();
+    expect(await sessions.prune()).toBe(1);
+    now += 299_000;
+    expect(await sessions.resume(busy)).toBeDefined();
+    now += 300_000;
+    expect(await sessions.resume(busy)).toBeUndefined();
+  });
+
   it('reveals a generated key once, to its session and user page, within a minute', async () => {
-    const sessions = new ConsoleSessions(store, { lifetimeMs: 3_600_000, now: () => now });
+    const sessions = new ConsoleSessions(store, {
+      lifetimeMs: 3_600_000,
+      idleMs: 600_000,
+      now: () => now,
+    });
     const admin = await owner(true);
     const id = await sessions.start(admin);
     const other = await sessions.start(admin);
@@ -153,7 +183,11 @@ describe('ConsoleSessions', () => {
   });
 
   it('opens a sealed key only with the session id that sealed it', async () => {
-    const sessions = new ConsoleSessions(store, { lifetimeMs: 3_600_000, now: () => now });
+    const sessions = new ConsoleSessions(store, {
+      lifetimeMs: 3_600_000,
+      idleMs: 600_000,
+      now: () => now,
+    });
     const admin = await owner(true);
     const id = await sessions.start(admin);
     const reveals = new KeyReveals(store, () => now);
@@ -167,7 +201,11 @@ describe('ConsoleSessions', () => {
   });
 
   it('refuses a session whose user is no longer a GLOBAL_OWNER', async () => {
-    const sessions = new ConsoleSessions(store, { lifetimeMs: 60_000, now: () => now });
+    const sessions = new ConsoleSessions(store, {
+      lifetimeMs: 60_000,
+      idleMs: 60_000,
+      now: () => now,
+    });
     const id = await sessions.start(await owner(false));
     expect(await sessions.resume(id)).toBeUndefined();
     expect(await sessions.resume(undefined)).toBeUndefined();

@@ -85,7 +85,7 @@ describe.each(dialects)('what the web console reads and writes, on %s', (dialect
     expect(await store.hasConsoleAccount()).toBe(true);
   });
 
-  it('keeps sessions until deleted or expired, and a new password ends them', async () => {
+  it('keeps sessions until deleted, expired or idle, and a new password ends them', async () => {
     const owner = await user(store, { username: 'owner', globalOwner: true });
     const session = (idHash: string, expiresAt: string) => ({
       idHash,
@@ -93,13 +93,22 @@ describe.each(dialects)('what the web console reads and writes, on %s', (dialect
       csrfToken: `csrf-${idHash}`,
       createdAt: '2026-11-25T10:00:00Z',
       expiresAt,
+      lastSeenAt: '2026-11-25T10:00:00Z',
     });
     await store.createConsoleSession(session('a', '2026-11-25T12:00:00Z'));
     await store.createConsoleSession(session('b', '2026-11-25T18:00:00Z'));
     await store.createConsoleSession(session('c', '2026-11-25T18:00:00Z'));
+    await store.createConsoleSession(session('idle', '2026-11-25T18:00:00Z'));
     expect(await store.findConsoleSession('a')).toEqual(session('a', '2026-11-25T12:00:00Z'));
-    expect(await store.deleteExpiredConsoleSessions('2026-11-25T13:00:00Z')).toBe(1);
+    await store.touchConsoleSession('b', '2026-11-25T12:45:00Z');
+    await store.touchConsoleSession('c', '2026-11-25T12:45:00Z');
+    expect((await store.findConsoleSession('b'))?.lastSeenAt).toBe('2026-11-25T12:45:00Z');
+    // At 13:00 with a 30-minute idle limit: 'a' has expired, 'idle' was last used at 10:00.
+    expect(
+      await store.deleteExpiredConsoleSessions('2026-11-25T13:00:00Z', '2026-11-25T12:30:00Z'),
+    ).toBe(2);
     expect(await store.findConsoleSession('a')).toBeUndefined();
+    expect(await store.findConsoleSession('idle')).toBeUndefined();
     await store.deleteConsoleSession('b');
     expect(await store.findConsoleSession('b')).toBeUndefined();
     expect(await store.findConsoleSession('c')).toBeDefined();
@@ -113,6 +122,7 @@ describe.each(dialects)('what the web console reads and writes, on %s', (dialect
       userId: owner.id,
       createdAt: '2026-11-25T10:00:00Z',
       expiresAt: '2026-11-26T10:00:00Z',
+      lastSeenAt: '2026-11-25T10:00:00Z',
     };
     await store.createConsoleSession({ ...session, idHash: 's1', csrfToken: 't1' });
     await store.createConsoleSession({ ...session, idHash: 's2', csrfToken: 't2' });

@@ -272,6 +272,7 @@ describe.each(dialects)('store on %s', (dialect) => {
         csrfToken: 't',
         createdAt: T0,
         expiresAt: '2999-01-01T00:00:00Z',
+        lastSeenAt: T0,
       });
       const revision = await store.credentialsRevision();
 

@@ -52,6 +52,7 @@ export function testConfig(database: string, overrides: Partial<ServerConfig> = 
     maxHeaderBytes: 16_384,
     console: true,
     consoleSessionMinutes: 480,
+    consoleIdleMinutes: 30,
     ...overrides,
   };
 }

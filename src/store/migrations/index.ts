@@ -4,6 +4,7 @@ import { keyCount } from './0002-key-count.js';
 import { dailyUsage } from './0003-daily-usage.js';
 import { consoleSessions } from './0004-console-sessions.js';
 import { consoleReveals } from './0005-console-reveals.js';
+import { consoleIdle } from './0006-console-idle.js';
 
 /**
  * Every migration, imported in code rather than found by scanning a folder, so they ship
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '0003-daily-usage': dailyUsage,
   '0004-console-sessions': consoleSessions,
   '0005-console-reveals': consoleReveals,
+  '0006-console-idle': consoleIdle,
 };
 
 export const migrationProvider: MigrationProvider = {
