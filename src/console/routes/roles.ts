@@ -2,10 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isObjectId } from '../../domain/ids.js';
 import { isOrgRole, type Outcome, type UserRecord } from '../../domain/records.js';
 import type { ConsoleContext } from '../context.js';
-import { fields, idParam, seeOther, sendPage, signedInFrame } from '../requests.js';
-import { messagePage } from '../views/messages.js';
+import { fields, idParam, seeOther } from '../requests.js';
 import { type NoticeCode, withNotice } from '../views/notices.js';
-import { sendUserPage, userNotFound, userOf } from './user-page.js';
+import { notOnYourself, sendUserPage, userNotFound, userOf } from './user-page.js';
 
 /** A user's roles: memberships in orgs, and GLOBAL_OWNER. */
 export function roleRoutes(scope: FastifyInstance, context: ConsoleContext): void {
@@ -64,15 +63,7 @@ export function roleRoutes(scope: FastifyInstance, context: ConsoleContext): voi
       if (!user) return userNotFound(context, request, reply);
       // Revoking one's own role would end one's own console access mid-click.
       if (!granted && user.id === request.signedIn?.user.id) {
-        return sendPage(
-          reply,
-          409,
-          messagePage(
-            signedInFrame(context, request),
-            'Not changed',
-            'You cannot revoke GLOBAL_OWNER from the account you are signed in with; another administrator can.',
-          ),
-        );
+        return notOnYourself(context, request, reply, 'revoke GLOBAL_OWNER from');
       }
       const updated = await store.setGlobalRole(user.id, 'GLOBAL_OWNER', granted);
       return changed(

@@ -82,6 +82,24 @@ export async function userOf(
   return userId ? context.api.store.getUserById(userId) : undefined;
 }
 
+/** 409 for what an administrator may not do to the account they are signed in with. */
+export function notOnYourself(
+  context: ConsoleContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  action: string,
+) {
+  return sendPage(
+    reply,
+    409,
+    messagePage(
+      signedInFrame(context, request),
+      'Not on your own account',
+      `You cannot ${action} the account you are signed in with; another administrator can.`,
+    ),
+  );
+}
+
 export function userNotFound(
   context: ConsoleContext,
   request: FastifyRequest,

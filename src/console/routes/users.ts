@@ -6,11 +6,10 @@ import { createUser, USERNAME_RULE } from '../../domain/users.js';
 import type { ConsoleContext } from '../context.js';
 import { fields, pageNum, seeOther, sendPage, signedInFrame, text } from '../requests.js';
 import type { FormState } from '../views/forms.js';
-import { messagePage } from '../views/messages.js';
 import { withNotice } from '../views/notices.js';
 import { confirmDeleteUserPage } from '../views/user.js';
 import { usersPage } from '../views/users.js';
-import { sendUserPage, userNotFound, userOf } from './user-page.js';
+import { notOnYourself, sendUserPage, userNotFound, userOf } from './user-page.js';
 
 const USERS_PER_PAGE = 50;
 const MAX_NAME_LENGTH = 256;
@@ -135,17 +134,7 @@ export function userRoutes(scope: FastifyInstance, context: ConsoleContext): voi
     const user = await userOf(context, request);
     if (!user) return { refused: userNotFound(context, request, reply) };
     if (user.id !== request.signedIn?.user.id) return { user };
-    return {
-      refused: sendPage(
-        reply,
-        409,
-        messagePage(
-          signedInFrame(context, request),
-          'Not deleted',
-          'You cannot delete the account you are signed in with; another administrator can.',
-        ),
-      ),
-    };
+    return { refused: notOnYourself(context, request, reply, 'delete') };
   };
 
   scope.get('/users/:userId/delete', async (request, reply) => {
