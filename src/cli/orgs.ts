@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { createOrg, MAX_ORG_NAME_LENGTH } from '../domain/orgs.js';
-import { type CommonOptions, withCommonOptions, withStore } from './common.js';
+import { type CommonOptions, objectId, withCommonOptions, withStore } from './common.js';
 import { CliError, emit, table } from './output.js';
 
 interface CreateOptions extends CommonOptions {
@@ -36,6 +36,28 @@ export function orgsCommand(): Command {
         );
       }),
   );
+
+  withCommonOptions(
+    orgs.command('delete').description('delete an organization; its members stay, without it'),
+  )
+    .requiredOption('--id <org-id>', 'the organization', objectId)
+    .action((options: CommonOptions & { id: string }) =>
+      withStore(options, async (store) => {
+        const org = await store.getOrg(options.id);
+        const members = await store.listOrgUsers(options.id, {
+          offset: 0,
+          limit: 1,
+          includeCount: true,
+        });
+        if (!org || !(await store.deleteOrg(org.id)))
+          throw new CliError('no organization has that id');
+        emit(
+          !!options.json,
+          { deleted: org.id, name: org.name, membershipsRemoved: members.total },
+          () => `deleted organization ${org.name} (${org.id}); ${members.total} member(s) left it`,
+        );
+      }),
+    );
 
   return orgs;
 }

@@ -79,6 +79,12 @@ export class UserCache {
     this.drop(username);
   }
 
+  /** This process made one store write that may touch any number of users (an org's members). */
+  invalidateAll(): void {
+    this.localChanges++;
+    this.clear();
+  }
+
   /**
    * This process created a key (one store write): extend the entry in place rather than
    * reload it, since a reload reads every key the user holds. Copy-on-write, because a

@@ -2,9 +2,10 @@ import type { Selectable } from 'kysely';
 import type { OrgRecord } from '../domain/records.js';
 import { paged, type StoreContext, toCount } from './context.js';
 import type { OrgsTable } from './schema.js';
+import { bumpRevision } from './settings.js';
 import type { Store } from './store.js';
 
-type OrgQueries = Pick<Store, 'createOrg' | 'getOrg' | 'listOrgs'>;
+type OrgQueries = Pick<Store, 'createOrg' | 'getOrg' | 'listOrgs' | 'deleteOrg'>;
 
 function toOrg(row: Selectable<OrgsTable>): OrgRecord {
   return { id: row.id, name: row.name, createdAt: row.created_at };
@@ -28,6 +29,16 @@ export function orgQueries({ db, kit }: StoreContext): OrgQueries {
     async getOrg(id) {
       const row = await db.selectFrom('orgs').selectAll().where('id', '=', id).executeTakeFirst();
       return row && toOrg(row);
+    },
+
+    deleteOrg(id) {
+      return kit.write(db, async (trx) => {
+        // Memberships cascade; users and their keys stay.
+        const deleted = await trx.deleteFrom('orgs').where('id', '=', id).executeTakeFirst();
+        if (Number(deleted.numDeletedRows) === 0) return false;
+        await bumpRevision(trx);
+        return true;
+      });
     },
 
     listOrgs(page) {

@@ -104,6 +104,8 @@ export interface Store {
   createOrg(org: OrgRecord): Promise<Outcome<OrgRecord, 'name-taken'>>;
   getOrg(id: ObjectId): Promise<OrgRecord | undefined>;
   listOrgs(page: PageRequest): Promise<Page<OrgRecord>>;
+  /** Deletes the org and every membership in it (the users stay); false for no such org. */
+  deleteOrg(id: ObjectId): Promise<boolean>;
 
   createUser(user: NewUser): Promise<Outcome<UserRecord, 'username-taken' | 'org-not-found'>>;
   getUserById(id: ObjectId): Promise<UserRecord | undefined>;

@@ -293,6 +293,32 @@ describe('web console', () => {
       ]);
     });
 
+    it('deletes an organization after a confirmation page; its members stay, without it', async () => {
+      const page = `/console/orgs/${api.orgId}`;
+      expect((await admin.get(page)).body).toContain('Delete organization…');
+      const confirm = await admin.get(`${page}/delete`);
+      expect(confirm.statusCode).toBe(200);
+      expect(confirm.body).toContain('Delete this organization?');
+      // alice lists her org's users until the org is gone, then gets the same 401 as anyone.
+      const orgUsers = () =>
+        api.request({ url: `${ATLAS}/orgs/${api.orgId}/users`, as: api.alice });
+      expect((await orgUsers()).statusCode).toBe(200);
+
+      const deleted = await admin.post(`${page}/delete`, { _csrf: admin.csrf });
+      expect(deleted.headers.location).toBe('/console/orgs?notice=org-deleted');
+      expect(await api.service.store.getOrg(api.orgId)).toBeUndefined();
+      expect((await orgUsers()).statusCode).toBe(401);
+      const alice = await api.service.store.getUserById(api.alice.user.id);
+      expect(alice?.orgRoles).toEqual([]);
+      const own = await api.request({
+        url: `${ATLAS}/users/${api.alice.user.id}/keys`,
+        as: api.alice,
+      });
+      expect(own.statusCode).toBe(200);
+      expect((await admin.get(page)).statusCode).toBe(404);
+      expect((await admin.post(`${page}/delete`, { _csrf: admin.csrf })).statusCode).toBe(404);
+    });
+
     it('renders a description as text, never as markup', async () => {
       const xss = '<img src=x onerror=alert(1)>"\'&';
       const page = `/console/users/${api.alice.user.id}`;

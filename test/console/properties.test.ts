@@ -28,6 +28,7 @@ describe('console input properties', () => {
         `/console/orgs/${api.orgId}`,
         user,
         `${key}/delete`,
+        `/console/orgs/${api.orgId}/delete`,
         '/console/setup',
         '/console/sign-in',
       ],

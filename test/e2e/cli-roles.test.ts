@@ -47,6 +47,21 @@ describe('roles from the CLI after a user exists', () => {
     ]);
     expect(noOrg.status).toBe(1);
     expect(noOrg.stderr).toContain('no organization has that id');
+
+    // Deleting the org takes ada out of it and leaves her be.
+    as(['users', 'set-role', '--org', org.id, '--role', 'ORG_MEMBER']);
+    const gone = keywardJson<{ membershipsRemoved: number }>([
+      'orgs',
+      'delete',
+      '--id',
+      org.id,
+      ...db,
+    ]);
+    expect(gone.membershipsRemoved).toBe(1);
+    expect(as(['users', 'global-owner', 'off']).roles).toEqual([]);
+    const orgGone = keyward(['orgs', 'delete', '--id', org.id, ...db]);
+    expect(orgGone.status).toBe(1);
+    expect(orgGone.stderr).toContain('no organization has that id');
     const badRole = keyward([
       'users',
       'set-role',

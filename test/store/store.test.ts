@@ -92,6 +92,30 @@ describe.each(dialects)('store on %s', (dialect) => {
       expect(uncounted.total).toBeUndefined();
     });
 
+    it('deletes an org with its memberships, keeping its members', async () => {
+      const org = await createOrg('Doomed');
+      const other = await createOrg('Other');
+      const ada = await createUser('ada', {
+        orgRoles: [
+          { orgId: org.id, roleName: 'ORG_OWNER' },
+          { orgId: other.id, roleName: 'ORG_MEMBER' },
+        ],
+      });
+      const key = newKey(ada.id);
+      await store.createKey(key, 10);
+      const bumped = await revisionWatch();
+
+      expect(await store.deleteOrg(org.id)).toBe(true);
+      expect(await bumped()).toBe(true);
+      expect(await store.getOrg(org.id)).toBeUndefined();
+      expect((await store.getUserById(ada.id))?.orgRoles).toEqual([
+        { orgId: other.id, roleName: 'ORG_MEMBER' },
+      ]);
+      expect(await store.getKey(ada.id, key.id)).toBeDefined();
+      expect(await store.deleteOrg(org.id)).toBe(false);
+      expect(await bumped()).toBe(false);
+    });
+
     it('refuses a duplicate name and keeps the first', async () => {
       const first = await createOrg('Acme');
       expect(await store.createOrg({ id: nextId(), name: 'Acme', createdAt: T0 })).toEqual({

@@ -3,25 +3,17 @@ import { issueKey, MAX_DESCRIPTION_LENGTH } from '../../domain/keys.js';
 import type { UserRecord } from '../../domain/records.js';
 import type { ConsoleContext } from '../context.js';
 import { idParam, seeOther, sendPage, signedInFrame, text } from '../requests.js';
-import { messagePage } from '../views/messages.js';
 import { withNotice } from '../views/notices.js';
 import { confirmDeleteKeyPage } from '../views/user.js';
-import { sendUserPage, userNotFound, userOf } from './user-page.js';
+import { notFound, userNotFound } from './refusals.js';
+import { sendUserPage, userOf } from './user-page.js';
 
 /** Generate, enable, disable and delete a user's keys, as the API and the CLI do. */
 export function keyRoutes(scope: FastifyInstance, context: ConsoleContext): void {
   const { store, users, usage } = context.api;
 
   const keyNotFound = (request: FastifyRequest, reply: FastifyReply, user: UserRecord) =>
-    sendPage(
-      reply,
-      404,
-      messagePage(
-        signedInFrame(context, request),
-        'Not found',
-        `${user.username} has no such key; it may have been deleted.`,
-      ),
-    );
+    notFound(context, request, reply, `${user.username} has no such key`);
   const userPath = (user: UserRecord) => `/console/users/${user.id}`;
 
   scope.post('/users/:userId/keys', async (request, reply) => {

@@ -4,9 +4,9 @@ import type { ConsoleContext } from '../context.js';
 import { fields, idParam, pageNum, seeOther, sendPage, signedInFrame } from '../requests.js';
 import { lastDays } from '../usage-chart.js';
 import type { FormState } from '../views/forms.js';
-import { messagePage } from '../views/messages.js';
 import { withNotice } from '../views/notices.js';
-import { orgPage, orgsPage } from '../views/orgs.js';
+import { confirmDeleteOrgPage, orgPage, orgsPage } from '../views/orgs.js';
+import { notFound } from './refusals.js';
 
 const ORGS_PER_PAGE = 100;
 const MEMBERS_SHOWN = 200;
@@ -59,20 +59,33 @@ export function orgRoutes(scope: FastifyInstance, context: ConsoleContext): void
     return listPage(request, reply, status, { values, problems: { name: problem } });
   });
 
-  scope.get('/orgs/:orgId', async (request, reply) => {
+  const orgOf = async (request: FastifyRequest) => {
     const orgId = idParam(request, 'orgId');
-    const org = orgId && (await store.getOrg(orgId));
-    if (!org) {
-      return sendPage(
-        reply,
-        404,
-        messagePage(
-          signedInFrame(context, request),
-          'Not found',
-          'There is no organization with that id.',
-        ),
-      );
-    }
+    return orgId ? store.getOrg(orgId) : undefined;
+  };
+  const orgNotFound = (request: FastifyRequest, reply: FastifyReply) =>
+    notFound(context, request, reply, 'There is no organization with that id');
+  const memberCount = async (orgId: string) =>
+    (await store.listOrgUsers(orgId, { offset: 0, limit: 1, includeCount: true })).total ?? 0;
+
+  scope.get('/orgs/:orgId/delete', async (request, reply) => {
+    const org = await orgOf(request);
+    if (!org) return orgNotFound(request, reply);
+    const frame = signedInFrame(context, request);
+    return sendPage(reply, 200, confirmDeleteOrgPage(frame, org, await memberCount(org.id)));
+  });
+
+  scope.post('/orgs/:orgId/delete', async (request, reply) => {
+    const org = await orgOf(request);
+    if (!org || !(await store.deleteOrg(org.id))) return orgNotFound(request, reply);
+    // Roles live in each member's cached credentials.
+    context.api.users.invalidateAll();
+    return seeOther(reply, withNotice('/console/orgs', 'org-deleted'));
+  });
+
+  scope.get('/orgs/:orgId', async (request, reply) => {
+    const org = await orgOf(request);
+    if (!org) return orgNotFound(request, reply);
     const [members, busiest] = await Promise.all([
       store.listOrgUsers(org.id, { offset: 0, limit: MEMBERS_SHOWN, includeCount: true }),
       store.busiestKeys(org.id, lastDays(new Date())[0] ?? '', BUSIEST_SHOWN),

@@ -4,7 +4,8 @@ import { isOrgRole, type Outcome, type UserRecord } from '../../domain/records.j
 import type { ConsoleContext } from '../context.js';
 import { fields, idParam, seeOther } from '../requests.js';
 import { type NoticeCode, withNotice } from '../views/notices.js';
-import { notOnYourself, sendUserPage, userNotFound, userOf } from './user-page.js';
+import { notOnYourself, userNotFound } from './refusals.js';
+import { sendUserPage, userOf } from './user-page.js';
 
 /** A user's roles: memberships in orgs, and GLOBAL_OWNER. */
 export function roleRoutes(scope: FastifyInstance, context: ConsoleContext): void {

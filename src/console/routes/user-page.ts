@@ -4,7 +4,6 @@ import type { ConsoleContext } from '../context.js';
 import { idParam, pageNum, sendPage, signedInFrame } from '../requests.js';
 import { lastDays, perDay } from '../usage-chart.js';
 import type { FormState } from '../views/forms.js';
-import { messagePage } from '../views/messages.js';
 import { userPage } from '../views/user.js';
 
 const KEYS_PER_PAGE = 100;
@@ -80,34 +79,4 @@ export async function userOf(
 ): Promise<UserRecord | undefined> {
   const userId = idParam(request, 'userId');
   return userId ? context.api.store.getUserById(userId) : undefined;
-}
-
-/** 409 for what an administrator may not do to the account they are signed in with. */
-export function notOnYourself(
-  context: ConsoleContext,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  action: string,
-) {
-  return sendPage(
-    reply,
-    409,
-    messagePage(
-      signedInFrame(context, request),
-      'Not on your own account',
-      `You cannot ${action} the account you are signed in with; another administrator can.`,
-    ),
-  );
-}
-
-export function userNotFound(
-  context: ConsoleContext,
-  request: FastifyRequest,
-  reply: FastifyReply,
-) {
-  return sendPage(
-    reply,
-    404,
-    messagePage(signedInFrame(context, request), 'Not found', 'There is no user with that id.'),
-  );
 }

@@ -9,7 +9,8 @@ import type { FormState } from '../views/forms.js';
 import { withNotice } from '../views/notices.js';
 import { confirmDeleteUserPage } from '../views/user.js';
 import { usersPage } from '../views/users.js';
-import { notOnYourself, sendUserPage, userNotFound, userOf } from './user-page.js';
+import { notOnYourself, userNotFound } from './refusals.js';
+import { sendUserPage, userOf } from './user-page.js';
 
 const USERS_PER_PAGE = 50;
 const MAX_NAME_LENGTH = 256;

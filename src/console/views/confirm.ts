@@ -1,9 +1,10 @@
 import { type Fragment, type Html, html } from '../html.js';
 import { csrf } from './forms.js';
-import { type Frame, page } from './layout.js';
+import { type Frame, page, type Section } from './layout.js';
 
 /** What a destructive action asks before it happens. */
 export interface Confirmation {
+  readonly section: Section;
   readonly title: string;
   readonly question: string;
   /** `<dt>/<dd>` pairs naming exactly what goes. */
@@ -19,7 +20,7 @@ export interface Confirmation {
 // and the POST behind it still needs the session's CSRF token.
 export function confirmPage(frame: Frame & { csrfToken: string }, c: Confirmation): Html {
   return page(
-    { ...frame, section: 'users' },
+    { ...frame, section: c.section },
     c.title,
     html`<div class="narrow panel">
 <h1>${c.question}</h1>

@@ -4,6 +4,7 @@ import type { OrgRecord, UserRecord } from '../../domain/records.js';
 import type { BusyKey } from '../../store/store.js';
 import { type Html, html } from '../html.js';
 import { CHART_DAYS } from '../usage-chart.js';
+import { confirmPage } from './confirm.js';
 import { count, when } from './format.js';
 import { csrf, type FormState, field } from './forms.js';
 import { type Frame, notice, page } from './layout.js';
@@ -91,6 +92,27 @@ ${
   <thead><tr><th scope="col">Username</th><th scope="col">Role</th><th scope="col">Name</th></tr></thead>
   <tbody>${members}</tbody></table></div>`
 }
-${view.membersTotal > view.members.length ? html`<p class="muted">Showing the first ${count(view.members.length)}.</p>` : ''}`,
+${view.membersTotal > view.members.length ? html`<p class="muted">Showing the first ${count(view.members.length)}.</p>` : ''}
+<h2>Delete organization</h2>
+<div class="panel"><p>Deletes ${org.name}; its members keep their accounts and keys, without this organization.</p>
+  <a class="button danger" href="/console/orgs/${org.id}/delete">Delete organization…</a></div>`,
   );
+}
+
+export function confirmDeleteOrgPage(
+  frame: Frame & { csrfToken: string },
+  org: OrgRecord,
+  members: number,
+): Html {
+  return confirmPage(frame, {
+    section: 'orgs',
+    title: 'Delete organization',
+    question: 'Delete this organization?',
+    facts: html`<dt>Name</dt><dd>${org.name}</dd><dt>ID</dt><dd><code>${org.id}</code></dd><dt>Members</dt><dd>${count(members)}</dd>`,
+    consequence:
+      'Its members lose their role in it, at once, and keep their accounts and keys. This cannot be undone.',
+    action: `/console/orgs/${org.id}/delete`,
+    button: 'Delete organization',
+    cancel: `/console/orgs/${org.id}`,
+  });
 }

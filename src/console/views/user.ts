@@ -161,6 +161,7 @@ export function confirmDeleteKeyPage(
   key: ApiKeyRecord,
 ): Html {
   return confirmPage(frame, {
+    section: 'users',
     title: 'Delete key',
     question: 'Delete this key?',
     facts: html`<dt>User</dt><dd>${user.username}</dd><dt>Description</dt><dd>${key.description}</dd>
@@ -175,6 +176,7 @@ export function confirmDeleteKeyPage(
 
 export function confirmDeleteUserPage(frame: SignedInFrame, user: UserRecord, keys: number): Html {
   return confirmPage(frame, {
+    section: 'users',
     title: 'Delete user',
     question: 'Delete this user?',
     facts: html`<dt>Username</dt><dd>${user.username}</dd><dt>ID</dt><dd><code>${user.id}</code></dd>
