@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { ORG_ROLES, type OrgRole } from '../domain/records.js';
-import { createUser, USERNAME_RULE } from '../domain/users.js';
+import { createUser, MAX_PROFILE_LENGTH, USERNAME_RULE, updateProfile } from '../domain/users.js';
 import { toUserDocument } from '../http/schemas/user.js';
 import {
   apiBase,
@@ -27,6 +27,7 @@ interface CreateOptions extends CommonOptions {
 
 const FAILURES = {
   'invalid-username': USERNAME_RULE,
+  'invalid-profile': `--first-name, --last-name and --email are at most ${MAX_PROFILE_LENGTH} characters`,
   'username-taken': 'that username is taken',
   'org-not-found': 'no organization has that id',
 } as const;
@@ -117,6 +118,31 @@ export function usersCommand(): Command {
           { deleted: user.id, username: user.username, keysDeleted: keys },
           () => `deleted user ${user.username} (${user.id}) and ${keys} key(s)`,
         );
+      }),
+    );
+
+  withCommonOptions(users.command('update').description("change a user's name or email"))
+    .requiredOption('--username <name>', 'whom to change (usernames themselves are fixed)')
+    .option('--first-name <name>', 'new first name')
+    .option('--last-name <name>', 'new last name')
+    .option('--email <address>', 'new email address')
+    .action((options: CommonOptions & Omit<CreateOptions, 'username'> & { username: string }) =>
+      withStore(options, async (store) => {
+        const user = await findUser(store, options.username);
+        const updated = await updateProfile(store, user.id, {
+          ...(options.firstName === undefined ? {} : { firstName: options.firstName }),
+          ...(options.lastName === undefined ? {} : { lastName: options.lastName }),
+          ...(options.email === undefined ? {} : { emailAddress: options.email }),
+        });
+        if (!updated.ok) {
+          throw new CliError(
+            updated.error === 'invalid-profile'
+              ? FAILURES['invalid-profile']
+              : 'the user was deleted meanwhile',
+          );
+        }
+        const document = toUserDocument(updated.value, `${apiBase(options)}/users/${user.id}`);
+        emit(!!options.json, document, () => `updated user ${user.username}`);
       }),
     );
 

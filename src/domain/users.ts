@@ -14,7 +14,26 @@ export interface UserRequest {
   readonly passwordHash?: string;
 }
 
-export type CreateUserError = 'invalid-username' | 'username-taken' | 'org-not-found';
+export type CreateUserError =
+  | 'invalid-username'
+  | 'invalid-profile'
+  | 'username-taken'
+  | 'org-not-found';
+
+/** The fields of a user anyone may change later (the username may not: HA1 depends on it). */
+export interface Profile {
+  readonly firstName: string;
+  readonly lastName: string;
+  readonly emailAddress: string;
+}
+
+export const PROFILE_FIELDS = ['firstName', 'lastName', 'emailAddress'] as const;
+export const MAX_PROFILE_LENGTH = 256;
+
+/** The profile fields that are too long; empty when the profile is acceptable. */
+export function profileProblems(profile: Partial<Profile>): (keyof Profile)[] {
+  return PROFILE_FIELDS.filter((name) => (profile[name] ?? '').length > MAX_PROFILE_LENGTH);
+}
 
 // Usernames go into HA1 = H(username:realm:key) and into quoted-strings in headers: a colon
 // would make HA1 ambiguous, quotes and backslashes are escaped inconsistently by clients,
@@ -39,6 +58,7 @@ export async function createUser(
   request: UserRequest,
 ): Promise<Outcome<UserRecord, CreateUserError>> {
   if (!isValidUsername(request.username)) return { ok: false, error: 'invalid-username' };
+  if (profileProblems(request).length > 0) return { ok: false, error: 'invalid-profile' };
   const globalRoles: GlobalRole[] = request.globalOwner ? ['GLOBAL_OWNER'] : [];
   const user: NewUser = {
     id: newObjectId(),
@@ -52,4 +72,14 @@ export async function createUser(
     ...(request.passwordHash ? { passwordHash: request.passwordHash } : {}),
   };
   return store.createUser(user);
+}
+
+/** Changes the given profile fields and keeps the others. */
+export async function updateProfile(
+  store: Store,
+  userId: ObjectId,
+  changes: Partial<Profile>,
+): Promise<Outcome<UserRecord, 'invalid-profile' | 'user-not-found'>> {
+  if (profileProblems(changes).length > 0) return { ok: false, error: 'invalid-profile' };
+  return store.updateProfile(userId, changes);
 }

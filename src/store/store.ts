@@ -136,6 +136,11 @@ export interface Store {
     orgId: ObjectId,
     roleName: OrgRole,
   ): Promise<Outcome<UserRecord, 'user-not-found' | 'org-not-found'>>;
+  /** Sets the given profile fields (first, last name, email), keeping the others. */
+  updateProfile(
+    userId: ObjectId,
+    changes: Partial<Pick<UserRecord, 'firstName' | 'lastName' | 'emailAddress'>>,
+  ): Promise<Outcome<UserRecord, 'user-not-found'>>;
   /** Takes the user out of the org. */
   removeMembership(
     userId: ObjectId,

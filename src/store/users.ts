@@ -24,6 +24,7 @@ type UserQueries = Pick<
   | 'hasConsoleAccount'
   | 'deleteUser'
   | 'removeMembership'
+  | 'updateProfile'
   | 'setGlobalRole'
 >;
 
@@ -320,6 +321,22 @@ export function userQueries(ctx: StoreContext): UserQueries {
           )
           .execute();
         await bumpRevision(trx);
+        return updatedUser(trx, userId);
+      });
+    },
+
+    updateProfile(userId, changes) {
+      return writeOutcome(ctx, async (trx) => {
+        const columns = {
+          ...(changes.firstName === undefined ? {} : { first_name: changes.firstName }),
+          ...(changes.lastName === undefined ? {} : { last_name: changes.lastName }),
+          ...(changes.emailAddress === undefined ? {} : { email_address: changes.emailAddress }),
+        };
+        if (!(await findUser(trx, 'id', userId))) throw new Rollback('user-not-found');
+        if (Object.keys(columns).length > 0) {
+          await trx.updateTable('users').set(columns).where('id', '=', userId).execute();
+          await bumpRevision(trx);
+        }
         return updatedUser(trx, userId);
       });
     },

@@ -319,6 +319,39 @@ describe('web console', () => {
       expect((await admin.post(`${page}/delete`, { _csrf: admin.csrf })).statusCode).toBe(404);
     });
 
+    it('edits a user’s name and email, refusing overlong ones with what was typed', async () => {
+      const page = `/console/users/${api.alice.user.id}`;
+      await admin.get(page);
+      const saved = await admin.post(`${page}/profile`, {
+        _csrf: admin.csrf,
+        firstName: ' Alicia ',
+        lastName: 'Liddell',
+        emailAddress: 'alicia@example.com',
+      });
+      expect(saved.headers.location).toBe(`${page}?notice=profile-saved`);
+      const document = await api.request({
+        url: `${ATLAS}/users/${api.alice.user.id}`,
+        as: api.alice,
+      });
+      expect(document.json()).toMatchObject({
+        firstName: 'Alicia',
+        lastName: 'Liddell',
+        emailAddress: 'alicia@example.com',
+      });
+
+      const refused = await admin.post(`${page}/profile`, {
+        _csrf: admin.csrf,
+        firstName: 'x'.repeat(257),
+        lastName: 'Kept',
+        emailAddress: '',
+      });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.body).toContain('<details class="panel" id="profile" open>');
+      expect(refused.body).toContain('value="Kept"');
+      expect(refused.body).toContain('At most 256 characters.');
+      expect((await api.service.store.getUserById(api.alice.user.id))?.firstName).toBe('Alicia');
+    });
+
     it('renders a description as text, never as markup', async () => {
       const xss = '<img src=x onerror=alert(1)>"\'&';
       const page = `/console/users/${api.alice.user.id}`;

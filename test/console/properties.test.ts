@@ -40,6 +40,7 @@ describe('console input properties', () => {
         `${key}/disable`,
         `${key}/enable`,
         `${user}/password`,
+        `${user}/profile`,
         `${user}/memberships/${api.orgId}/remove`,
         `${user}/global-owner/grant`,
         `${user}/global-owner/revoke`,

@@ -6,6 +6,9 @@ import { keyward, keywardJson } from '../support/server-process.js';
 
 interface UserDocument {
   id: string;
+  firstName: string;
+  lastName: string;
+  emailAddress: string;
   roles: { orgId?: string; roleName: string }[];
 }
 
@@ -30,6 +33,29 @@ describe('roles from the CLI after a user exists', () => {
       { orgId: org.id, roleName: 'ORG_READ_ONLY' },
     ]);
     expect(as(['users', 'remove-role', '--org', org.id]).roles).toEqual([]);
+
+    expect(
+      as(['users', 'update', '--first-name', 'Ada', '--email', 'ada@example.com']),
+    ).toMatchObject({
+      firstName: 'Ada',
+      lastName: '',
+      emailAddress: 'ada@example.com',
+    });
+    expect(as(['users', 'update', '--last-name', 'Lovelace'])).toMatchObject({
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+    });
+    const long = keyward([
+      'users',
+      'update',
+      '--first-name',
+      'x'.repeat(257),
+      '--username',
+      'ada',
+      ...db,
+    ]);
+    expect(long.status).toBe(1);
+    expect(long.stderr).toContain('at most 256 characters');
 
     const again = keyward(['users', 'remove-role', '--org', org.id, '--username', 'ada', ...db]);
     expect(again.status).toBe(1);

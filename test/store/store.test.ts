@@ -248,6 +248,24 @@ describe.each(dialects)('store on %s', (dialect) => {
       expect((await store.getUserById(user.id))?.orgRoles).toEqual(roles);
     });
 
+    it('updates only the profile fields it is given', async () => {
+      const ada = await createUser('ada');
+      const bumped = await revisionWatch();
+      const updated = await store.updateProfile(ada.id, { lastName: 'Byron', emailAddress: '' });
+      expect(updated.ok && updated.value).toMatchObject({
+        username: 'ada',
+        firstName: 'Ada',
+        lastName: 'Byron',
+        emailAddress: '',
+      });
+      expect(await bumped()).toBe(true);
+      expect((await store.getUserById(ada.id))?.lastName).toBe('Byron');
+      expect(await store.updateProfile(nextId(), { firstName: 'x' })).toEqual({
+        ok: false,
+        error: 'user-not-found',
+      });
+    });
+
     it('removes memberships and grants or revokes GLOBAL_OWNER, bumping the revision', async () => {
       const org = await createOrg('Acme');
       const ada = await createUser('ada', { orgRoles: [{ orgId: org.id, roleName: 'ORG_OWNER' }] });

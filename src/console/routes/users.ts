@@ -2,7 +2,15 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isObjectId } from '../../domain/ids.js';
 import { hashPassword, passwordProblem } from '../../domain/passwords.js';
 import { isOrgRole } from '../../domain/records.js';
-import { createUser, USERNAME_RULE } from '../../domain/users.js';
+import {
+  createUser,
+  MAX_PROFILE_LENGTH,
+  PROFILE_FIELDS,
+  type Profile,
+  profileProblems,
+  USERNAME_RULE,
+  updateProfile,
+} from '../../domain/users.js';
 import type { ConsoleContext } from '../context.js';
 import { fields, pageNum, seeOther, sendPage, signedInFrame, text } from '../requests.js';
 import type { FormState } from '../views/forms.js';
@@ -13,7 +21,6 @@ import { notOnYourself, userNotFound } from './refusals.js';
 import { sendUserPage, userOf } from './user-page.js';
 
 const USERS_PER_PAGE = 50;
-const MAX_NAME_LENGTH = 256;
 const MAX_SEARCH_LENGTH = 256;
 
 const CREATE_FIELDS = [
@@ -26,6 +33,13 @@ const CREATE_FIELDS = [
   'globalOwner',
   'password',
 ] as const;
+
+/** Each profile field that is too long, with what to do about it. */
+function tooLong(profile: Profile): Record<string, string> {
+  return Object.fromEntries(
+    profileProblems(profile).map((name) => [name, `At most ${MAX_PROFILE_LENGTH} characters.`]),
+  );
+}
 
 export function userRoutes(scope: FastifyInstance, context: ConsoleContext): void {
   const { store, users } = context.api;
@@ -68,11 +82,7 @@ export function userRoutes(scope: FastifyInstance, context: ConsoleContext): voi
 
   scope.post('/users', async (request, reply) => {
     const form = fields(request.body, CREATE_FIELDS);
-    const problems: Record<string, string> = {};
-    for (const name of ['firstName', 'lastName', 'emailAddress'] as const) {
-      if (form[name].length > MAX_NAME_LENGTH)
-        problems[name] = `At most ${MAX_NAME_LENGTH} characters.`;
-    }
+    const problems: Record<string, string> = tooLong(form);
     if (form.orgId !== '' && !isObjectId(form.orgId)) problems.orgId = 'Choose an organization.';
     const role = form.role === '' ? 'ORG_MEMBER' : form.role;
     if (!isOrgRole(role)) problems.role = 'Choose a role.';
@@ -110,6 +120,27 @@ export function userRoutes(scope: FastifyInstance, context: ConsoleContext): voi
     const user = await userOf(context, request);
     if (!user) return userNotFound(context, request, reply);
     return sendUserPage(context, request, reply, user);
+  });
+
+  scope.post('/users/:userId/profile', async (request, reply) => {
+    const user = await userOf(context, request);
+    if (!user) return userNotFound(context, request, reply);
+    const profile = fields(request.body, PROFILE_FIELDS);
+    const trimmed = {
+      firstName: profile.firstName.trim(),
+      lastName: profile.lastName.trim(),
+      emailAddress: profile.emailAddress.trim(),
+    };
+    const updated = await updateProfile(store, user.id, trimmed);
+    if (!updated.ok) {
+      if (updated.error === 'user-not-found') return userNotFound(context, request, reply);
+      return sendUserPage(context, request, reply, user, 400, {
+        values: profile,
+        problems: tooLong(profile),
+      });
+    }
+    users.invalidate(user.username);
+    return seeOther(reply, withNotice(`/console/users/${user.id}`, 'profile-saved'));
   });
 
   scope.post('/users/:userId/password', async (request, reply) => {

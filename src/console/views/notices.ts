@@ -21,6 +21,7 @@ const MESSAGES = {
   'global-owner-revoked':
     'GLOBAL_OWNER revoked: this user may act on themselves only, and no longer sign in here.',
   'password-set': 'Console password set.',
+  'profile-saved': 'Profile saved.',
 } as const;
 
 export type NoticeCode = keyof typeof MESSAGES;

@@ -1,6 +1,7 @@
 import { MAX_DESCRIPTION_LENGTH, obfuscateKey } from '../../domain/keys.js';
 import { MIN_PASSWORD_LENGTH } from '../../domain/passwords.js';
 import type { ApiKeyRecord, OrgRecord, UserRecord } from '../../domain/records.js';
+import { MAX_PROFILE_LENGTH, PROFILE_FIELDS } from '../../domain/users.js';
 import { type Html, html } from '../html.js';
 import type { Reveal } from '../key-reveals.js';
 import { CHART_DAYS, sparkline } from '../usage-chart.js';
@@ -84,6 +85,23 @@ const facts: Section = (_frame, { user, hasPassword }) => html`<dl class="facts 
   <dt>Console password</dt><dd>${hasPassword ? 'set' : 'not set'}</dd>
 </dl>`;
 
+// Folded away until wanted, and open again when a change was refused.
+const profile: Section = (frame, { user, values, problems = {} }) => {
+  const refused = PROFILE_FIELDS.some((name) => problems[name]);
+  const current = refused
+    ? values
+    : { firstName: user.firstName, lastName: user.lastName, emailAddress: user.emailAddress };
+  return html`<details class="panel" id="profile"${refused ? html` open` : ''}>
+<summary>Edit name and email</summary>
+<form class="grid-form" method="post" action="/console/users/${user.id}/profile">${csrf(frame.csrfToken)}
+  ${field({ name: 'firstName', label: 'First name', maxLength: MAX_PROFILE_LENGTH }, current, problems)}
+  ${field({ name: 'lastName', label: 'Last name', maxLength: MAX_PROFILE_LENGTH }, current, problems)}
+  ${field({ name: 'emailAddress', label: 'Email', type: 'email', maxLength: MAX_PROFILE_LENGTH }, current, problems)}
+  <div><button type="submit">Save</button></div>
+</form>
+</details>`;
+};
+
 const keys: Section = (frame, view) => html`<h2>API keys</h2>
 <form class="grid-form panel" method="post" action="/console/users/${view.user.id}/keys">${csrf(frame.csrfToken)}
   ${field({ name: 'description', label: 'Description', required: true, maxLength: MAX_DESCRIPTION_LENGTH, hint: 'what the key is for' }, view.values, view.problems)}
@@ -151,7 +169,7 @@ export function userPage(frame: SignedInFrame, view: UserView): Html {
     html`<p><a href="/console/users">← Users</a></p>
 <h1>${user.username}</h1>
 ${view.reveal ? revealPanel(view.reveal, user) : ''}
-${[facts, keys, memberships, globalRole, password, deletion].map((section) => section(frame, view))}`,
+${[facts, profile, keys, memberships, globalRole, password, deletion].map((section) => section(frame, view))}`,
   );
 }
 
