@@ -294,6 +294,11 @@ describe('the web console, in Chromium', () => {
         expect(overflow, path).toBeLessThanOrEqual(0);
       }
       await shot('phone-user', small);
+      // Each key is a card there: its actions are on screen, not behind a sideways scroll.
+      await small.goto(userPage());
+      const disable = await small.getByRole('button', { name: /^Disable/ }).boundingBox();
+      expect(disable?.x).toBeGreaterThanOrEqual(0);
+      expect((disable?.x ?? 999) + (disable?.width ?? 0)).toBeLessThanOrEqual(390);
 
       await small.keyboard.press('Tab');
       expect(await small.evaluate(() => document.activeElement?.textContent)).toBe(

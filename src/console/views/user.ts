@@ -60,11 +60,11 @@ function keysTable(frame: SignedInFrame, view: UserView): Html {
         );
     return html`<tr id="key-${key.id}" data-key-id="${key.id}">
   <td class="description"><span class="text">${key.description}</span><div class="muted small">created ${when(key.createdAt)}</div></td>
-  <td><code class="key">${obfuscateKey(key.suffix)}</code></td>
-  <td>${key.enabled ? html`<span class="badge on">enabled</span>` : html`<span class="badge off">disabled</span>`}</td>
-  <td class="num" data-used-count="${key.usedCount}">${count(key.usedCount)}</td>
-  <td>${when(key.lastUsed)}</td>
-  <td>${sparkline(view.days, daily)}</td>
+  <td data-label="Key"><code class="key">${obfuscateKey(key.suffix)}</code></td>
+  <td data-label="State">${key.enabled ? html`<span class="badge on">enabled</span>` : html`<span class="badge off">disabled</span>`}</td>
+  <td class="num" data-label="Used" data-used-count="${key.usedCount}">${count(key.usedCount)}</td>
+  <td data-label="Last used">${when(key.lastUsed)}</td>
+  <td data-label="Last ${CHART_DAYS} days">${sparkline(view.days, daily)}</td>
   <td class="actions">${toggle}<a class="button secondary" href="${base}/${key.id}/delete">Delete<span class="skip"> ${key.description}</span></a></td>
 </tr>`;
   });
