@@ -352,6 +352,63 @@ describe('web console', () => {
       expect((await api.service.store.getUserById(api.alice.user.id))?.firstName).toBe('Alicia');
     });
 
+    it('adds a member by username from the org’s page, keeping what was typed when refused', async () => {
+      const page = `/console/orgs/${api.orgId}`;
+      await admin.get(page);
+      const unknown = await admin.post(`${page}/members`, {
+        _csrf: admin.csrf,
+        username: 'nobody@example.com',
+        role: 'ORG_OWNER',
+      });
+      expect(unknown.statusCode).toBe(400);
+      expect(unknown.body).toContain('No user has that username.');
+      expect(unknown.body).toContain('value="nobody@example.com"');
+      expect(unknown.body).toMatch(/<option value="ORG_OWNER" selected>/);
+
+      const added = await admin.post(`${page}/members`, {
+        _csrf: admin.csrf,
+        username: 'root',
+        role: 'ORG_READ_ONLY',
+      });
+      expect(added.headers.location).toBe(`${page}?notice=member-added`);
+      expect((await api.service.store.getUserById(api.root.user.id))?.orgRoles).toEqual([
+        { orgId: api.orgId, roleName: 'ORG_READ_ONLY' },
+      ]);
+      const badRole = await admin.post(`${page}/members`, {
+        _csrf: admin.csrf,
+        username: 'root',
+        role: 'KING',
+      });
+      expect(badRole.statusCode).toBe(400);
+      expect(badRole.body).toContain('Choose a role.');
+    });
+
+    it('asks for an org id instead of offering a select once there are more orgs than it lists', async () => {
+      const page = `/console/users/${api.alice.user.id}`;
+      expect((await admin.get(page)).body).toContain('<select id="f-orgId"');
+      let last = '';
+      for (let i = 0; i < 500; i++) {
+        const created = await api.service.store.createOrg({
+          id: (0xa00000 + i).toString(16).padStart(24, '0'),
+          name: `Org ${i}`,
+          createdAt: '2026-01-01T00:00:00Z',
+        });
+        if (created.ok) last = created.value.id;
+      }
+      const body = (await admin.get(page)).body;
+      expect(body).not.toContain('<select id="f-orgId"');
+      expect(body).toMatch(/<input id="f-orgId" name="orgId"[^>]* type="text"/);
+      expect((await admin.get('/console/users')).body).toContain('<input id="f-orgId"');
+      const added = await admin.post(`${page}/memberships`, {
+        _csrf: admin.csrf,
+        orgId: last,
+        role: 'ORG_MEMBER',
+      });
+      expect(added.statusCode).toBe(303);
+      const roles = (await api.service.store.getUserById(api.alice.user.id))?.orgRoles;
+      expect(roles).toContainEqual({ orgId: last, roleName: 'ORG_MEMBER' });
+    });
+
     it('renders a description as text, never as markup', async () => {
       const xss = '<img src=x onerror=alert(1)>"\'&';
       const page = `/console/users/${api.alice.user.id}`;

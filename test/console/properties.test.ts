@@ -41,6 +41,7 @@ describe('console input properties', () => {
         `${key}/enable`,
         `${user}/password`,
         `${user}/profile`,
+        `/console/orgs/${api.orgId}/members`,
         `${user}/memberships/${api.orgId}/remove`,
         `${user}/global-owner/grant`,
         `${user}/global-owner/revoke`,

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createOrg, MAX_ORG_NAME_LENGTH } from '../../domain/orgs.js';
+import { isOrgRole, type OrgRecord } from '../../domain/records.js';
 import type { ConsoleContext } from '../context.js';
 import { fields, idParam, pageNum, seeOther, sendPage, signedInFrame } from '../requests.js';
 import { lastDays } from '../usage-chart.js';
@@ -83,22 +84,54 @@ export function orgRoutes(scope: FastifyInstance, context: ConsoleContext): void
     return seeOther(reply, withNotice('/console/orgs', 'org-deleted'));
   });
 
-  scope.get('/orgs/:orgId', async (request, reply) => {
-    const org = await orgOf(request);
-    if (!org) return orgNotFound(request, reply);
+  const sendOrgPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    org: OrgRecord,
+    status = 200,
+    form: FormState = {},
+  ) => {
     const [members, busiest] = await Promise.all([
       store.listOrgUsers(org.id, { offset: 0, limit: MEMBERS_SHOWN, includeCount: true }),
       store.busiestKeys(org.id, lastDays(new Date())[0] ?? '', BUSIEST_SHOWN),
     ]);
     return sendPage(
       reply,
-      200,
+      status,
       orgPage(signedInFrame(context, request), {
         org,
         members: members.items,
         membersTotal: members.total ?? members.items.length,
         busiest,
+        ...form,
       }),
     );
+  };
+
+  scope.get('/orgs/:orgId', async (request, reply) => {
+    const org = await orgOf(request);
+    if (!org) return orgNotFound(request, reply);
+    return sendOrgPage(request, reply, org);
+  });
+
+  // Adding by username from the org's page works however many orgs there are.
+  scope.post('/orgs/:orgId/members', async (request, reply) => {
+    const org = await orgOf(request);
+    if (!org) return orgNotFound(request, reply);
+    const form = fields(request.body, ['username', 'role']);
+    const user = form.username ? await store.getUserByUsername(form.username) : undefined;
+    if (!user || !isOrgRole(form.role)) {
+      return sendOrgPage(request, reply, org, 400, {
+        values: form,
+        problems: {
+          ...(user ? {} : { username: 'No user has that username.' }),
+          ...(isOrgRole(form.role) ? {} : { role: 'Choose a role.' }),
+        },
+      });
+    }
+    const added = await store.setMembership(user.id, org.id, form.role);
+    if (!added.ok) return orgNotFound(request, reply);
+    context.api.users.invalidate(user.username);
+    return seeOther(reply, withNotice(`/console/orgs/${org.id}`, 'member-added'));
   });
 }

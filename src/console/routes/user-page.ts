@@ -7,7 +7,8 @@ import type { FormState } from '../views/forms.js';
 import { userPage } from '../views/user.js';
 
 const KEYS_PER_PAGE = 100;
-const ORGS_LISTED = 500;
+/** Orgs offered in a form's select; past this many, forms ask for an org id instead. */
+export const ORGS_LISTED = 500;
 
 /**
  * A user's page: their keys with usage, memberships and forms. Shown by GET, and again by
@@ -30,7 +31,7 @@ export async function sendUserPage(
       limit: KEYS_PER_PAGE,
       includeCount: true,
     }),
-    store.listOrgs({ offset: 0, limit: ORGS_LISTED, includeCount: false }),
+    store.listOrgs({ offset: 0, limit: ORGS_LISTED, includeCount: true }),
     store.getPasswordHash(user.username),
   ]);
   const stored = page.items;
@@ -58,6 +59,7 @@ export async function sendUserPage(
       user,
       hasPassword: hash !== undefined,
       orgs: orgs.items,
+      orgsTotal: orgs.total ?? orgs.items.length,
       keys,
       days,
       pager: {

@@ -8,6 +8,7 @@ const MESSAGES = {
   'password-changed': 'Your password was changed. Sign in with the new one.',
   welcome: 'Welcome. Create users here, then generate their API keys from their pages.',
   'org-created': 'Organization created.',
+  'member-added': 'Member added.',
   'org-deleted': 'Organization deleted; its members keep their accounts and keys.',
   'user-created': 'User created. Generate their first API key below.',
   'key-enabled': 'Key enabled: it authenticates again.',

@@ -6,9 +6,10 @@ import { type Html, html } from '../html.js';
 import { CHART_DAYS } from '../usage-chart.js';
 import { confirmPage } from './confirm.js';
 import { count, when } from './format.js';
-import { csrf, type FormState, field } from './forms.js';
+import { csrf, type FormState, field, select } from './forms.js';
 import { type Frame, notice, page } from './layout.js';
 import { type PagerState, pager } from './pager.js';
+import { roleChoices } from './users.js';
 
 export interface OrgsView extends FormState {
   readonly orgs: readonly OrgRecord[];
@@ -45,7 +46,7 @@ ${pager(view.pager)}`,
   );
 }
 
-export interface OrgView {
+export interface OrgView extends FormState {
   readonly org: OrgRecord;
   readonly members: readonly UserRecord[];
   readonly membersTotal: number;
@@ -56,7 +57,15 @@ function roleIn(user: UserRecord, orgId: string): string {
   return user.orgRoles.find((m) => m.orgId === orgId)?.roleName ?? '';
 }
 
-export function orgPage(frame: Frame, view: OrgView): Html {
+function addMemberForm(frame: Frame & { csrfToken: string }, view: OrgView): Html {
+  return html`<form class="grid-form panel" id="add-member" method="post" action="/console/orgs/${view.org.id}/members">${csrf(frame.csrfToken)}
+  ${field({ name: 'username', label: 'Username', required: true, hint: 'of an existing user' }, view.values, view.problems)}
+  ${select({ name: 'role', label: 'Role', choices: roleChoices }, { role: 'ORG_MEMBER', ...view.values }, view.problems)}
+  <div><button type="submit">Add or change role</button></div>
+</form>`;
+}
+
+export function orgPage(frame: Frame & { csrfToken: string }, view: OrgView): Html {
   const { org } = view;
   const members = view.members.map(
     (u) => html`<tr><td><a href="/console/users/${u.id}">${u.username}</a></td>
@@ -85,9 +94,10 @@ ${
   <tbody>${busiest}</tbody></table></div>`
 }
 <h2>Members</h2>
+${addMemberForm(frame, view)}
 ${
   members.length === 0
-    ? html`<p class="muted">No members yet. Add users to this organization from their page.</p>`
+    ? html`<p class="muted">No members yet.</p>`
     : html`<div class="table-scroll"><table>
   <thead><tr><th scope="col">Username</th><th scope="col">Role</th><th scope="col">Name</th></tr></thead>
   <tbody>${members}</tbody></table></div>`

@@ -10,7 +10,7 @@ import { count, when } from './format.js';
 import { actionButton, csrf, type FormState, field, select } from './forms.js';
 import { type Frame, page } from './layout.js';
 import { type PagerState, pager } from './pager.js';
-import { orgChoices, roleChoices, roleNames } from './users.js';
+import { orgField, roleChoices, roleNames } from './users.js';
 
 export interface KeyRow {
   readonly key: ApiKeyRecord;
@@ -21,7 +21,9 @@ export interface KeyRow {
 export interface UserView extends FormState {
   readonly user: UserRecord;
   readonly hasPassword: boolean;
+  /** The first orgs, for the membership form's choices, and how many exist in all. */
   readonly orgs: readonly OrgRecord[];
+  readonly orgsTotal: number;
   readonly keys: readonly KeyRow[];
   readonly days: readonly string[];
   readonly pager: PagerState;
@@ -110,7 +112,7 @@ const keys: Section = (frame, view) => html`<h2>API keys</h2>
 ${keysTable(frame, view)}
 ${pager(view.pager)}`;
 
-const memberships: Section = (frame, { user, orgs, values, problems }) => {
+const memberships: Section = (frame, { user, orgs, orgsTotal, values, problems }) => {
   const orgName = new Map(orgs.map((org) => [org.id, org.name]));
   const base = `/console/users/${user.id}/memberships`;
   const rows = user.orgRoles.map((m) => {
@@ -128,7 +130,7 @@ ${
   orgs.length === 0
     ? html`<p class="muted">There are no organizations yet. <a href="/console/orgs">Create one</a>.</p>`
     : html`<form class="grid-form panel" method="post" action="${base}">${csrf(frame.csrfToken)}
-  ${select({ name: 'orgId', label: 'Organization', choices: orgChoices(orgs) }, values, problems)}
+  ${orgField({ orgs, orgsTotal }, values, problems)}
   ${select({ name: 'role', label: 'Role', choices: roleChoices }, { role: 'ORG_MEMBER', ...values }, problems)}
   <div><button type="submit">Add or change role</button></div>
 </form>`

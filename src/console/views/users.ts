@@ -2,7 +2,15 @@ import { MIN_PASSWORD_LENGTH } from '../../domain/passwords.js';
 import { ORG_ROLES, type OrgRecord, type UserRecord } from '../../domain/records.js';
 import { type Html, html } from '../html.js';
 import { count, when } from './format.js';
-import { checkbox, csrf, type FormState, field, select } from './forms.js';
+import {
+  checkbox,
+  csrf,
+  type FormState,
+  field,
+  type Problems,
+  select,
+  type Values,
+} from './forms.js';
 import { type Frame, notice, page } from './layout.js';
 import { type PagerState, pager } from './pager.js';
 
@@ -10,7 +18,41 @@ export function roleNames(user: UserRecord): string {
   return [...user.globalRoles, ...user.orgRoles.map((m) => m.roleName)].join(', ');
 }
 
-export function orgChoices(orgs: readonly OrgRecord[], none?: string) {
+/** The orgs a form may offer, and how many exist in all. */
+export interface OrgOptions {
+  readonly orgs: readonly OrgRecord[];
+  readonly orgsTotal: number;
+}
+
+/**
+ * An org chooser: a select while every org fits in it; past that, the org is named by its id
+ * (or the user is added from the org's own page, by username).
+ */
+export function orgField(
+  options: OrgOptions,
+  values: Values | undefined,
+  problems: Problems | undefined,
+  none?: string,
+): Html {
+  return options.orgsTotal > options.orgs.length
+    ? field(
+        {
+          name: 'orgId',
+          label: 'Organization ID',
+          required: none === undefined,
+          hint: 'from the organization’s page',
+        },
+        values,
+        problems,
+      )
+    : select(
+        { name: 'orgId', label: 'Organization', choices: orgChoices(options.orgs, none) },
+        values,
+        problems,
+      );
+}
+
+function orgChoices(orgs: readonly OrgRecord[], none?: string) {
   return [
     ...(none === undefined ? [] : [{ value: '', label: none }]),
     ...orgs.map((org) => ({ value: org.id, label: org.name })),
@@ -24,6 +66,7 @@ export interface UsersView extends FormState {
   readonly search: string;
   readonly pager: PagerState;
   readonly orgs: readonly OrgRecord[];
+  readonly orgsTotal: number;
 }
 
 function createForm(token: string, view: UsersView): Html {
@@ -38,7 +81,7 @@ function createForm(token: string, view: UsersView): Html {
       ${field({ name: 'firstName', label: 'First name' }, values, problems)}
       ${field({ name: 'lastName', label: 'Last name' }, values, problems)}
       ${field({ name: 'emailAddress', label: 'Email', type: 'email' }, values, problems)}
-      ${select({ name: 'orgId', label: 'Organization', choices: orgChoices(view.orgs, 'None') }, values, problems)}
+      ${orgField(view, values, problems, 'None')}
       ${select({ name: 'role', label: 'Role in the organization', choices: roleChoices }, values, problems)}
     </div>
     ${checkbox('globalOwner', html`GLOBAL_OWNER: may manage every user, and sign in here with a console password`, values)}
