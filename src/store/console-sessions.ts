@@ -84,25 +84,30 @@ export function consoleSessionQueries({ db, kit }: StoreContext): SessionQueries
     putConsoleReveal(reveal, now) {
       return kit.write(db, async (trx) => {
         await trx.deleteFrom('console_reveals').where('expires_at', '<=', now).execute();
-        await trx
-          .deleteFrom('console_reveals')
-          .where('session_hash', '=', reveal.sessionHash)
-          .execute();
+        const row = {
+          user_id: reveal.userId,
+          key_id: reveal.keyId,
+          sealed: reveal.sealed,
+          expires_at: reveal.expiresAt,
+        };
         await trx
           .insertInto('console_reveals')
-          .values({
-            session_hash: reveal.sessionHash,
-            user_id: reveal.userId,
-            key_id: reveal.keyId,
-            sealed: reveal.sealed,
-            expires_at: reveal.expiresAt,
-          })
+          .values({ session_hash: reveal.sessionHash, ...row })
+          .onConflict((oc) => oc.column('session_hash').doUpdateSet(row))
           .execute();
       });
     },
 
     async takeConsoleReveal(sessionHash, userId) {
-      // One statement, so two page views racing for it cannot both get it.
+      // Nearly every user-page view finds nothing pending: a read answers that, not a write.
+      const pending = await db
+        .selectFrom('console_reveals')
+        .select('session_hash')
+        .where('session_hash', '=', sessionHash)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      if (!pending) return undefined;
+      // One statement takes it, so two page views racing for it cannot both get it.
       const row = await db
         .deleteFrom('console_reveals')
         .where('session_hash', '=', sessionHash)

@@ -31,6 +31,14 @@ describe('the web console, in Chromium', () => {
   const keysUrl = () => `${server.url}/api/atlas/v1.0/users/${userId}/keys`;
   const curlWithKey = () => curl(['--digest', '-u', `${DEV}:${key}`, keysUrl()]);
   const userPage = () => `${server.url}/console/users/${userId}`;
+  /** Clicks a form's button and returns the answer to its POST (a refusal stays on the page). */
+  const submit = async (button: string) => {
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.getByRole('button', { name: button }).click(),
+    ]);
+    return response;
+  };
   const watch = (target: Page) => {
     target.on('console', (message) => {
       if (/Content.Security.Policy/i.test(message.text())) cspViolations.push(message.text());
@@ -93,10 +101,7 @@ describe('the web console, in Chromium', () => {
 
     await page.getByLabel('Username').fill(ADMIN.username);
     await page.getByLabel('Password').fill('not the password');
-    const [refused] = await Promise.all([
-      page.waitForResponse((r) => r.request().method() === 'POST'),
-      page.getByRole('button', { name: 'Sign in' }).click(),
-    ]);
+    const refused = await submit('Sign in');
     expect(refused.status()).toBe(401);
     expect(await page.getByRole('alert').textContent()).toContain('Wrong username or password');
     expect(await page.getByLabel('Username').inputValue()).toBe(ADMIN.username);
@@ -135,10 +140,7 @@ describe('the web console, in Chromium', () => {
     await page.goto(`${server.url}/console/users`);
     await page.getByLabel('Username').fill(DEV);
     await page.getByLabel('First name').fill('Second');
-    const [taken] = await Promise.all([
-      page.waitForResponse((r) => r.request().method() === 'POST'),
-      page.getByRole('button', { name: 'Create user' }).click(),
-    ]);
+    const taken = await submit('Create user');
     expect(taken.status()).toBe(409);
     expect(await page.locator('#f-username-error').textContent()).toBe('That username is taken.');
     expect(await page.getByLabel('Username').getAttribute('aria-invalid')).toBe('true');

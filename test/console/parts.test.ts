@@ -103,6 +103,8 @@ describe('ConsoleSessions', () => {
   });
   afterEach(() => fresh.cleanup());
 
+  const sessionsFor = (lifetimeMs: number, idleMs: number) =>
+    new ConsoleSessions(store, { lifetimeMs, idleMs, now: () => now });
   const owner = async (globalOwner: boolean) => {
     const created = await createUser(store, { username: `u${globalOwner}`, globalOwner });
     if (!created.ok) throw new Error(created.error);
@@ -110,11 +112,7 @@ describe('ConsoleSessions', () => {
   };
 
   it('keeps only a hash of the cookie, and ends the session at its fixed expiry', async () => {
-    const sessions = new ConsoleSessions(store, {
-      lifetimeMs: 60_000,
-      idleMs: 60_000,
-      now: () => now,
-    });
+    const sessions = sessionsFor(60_000, 60_000);
     const id = await sessions.start(await owner(true));
     expect(await store.findConsoleSession(id)).toBeUndefined();
     expect((await sessions.resume(id))?.user.username).toBe('utrue');
@@ -127,11 +125,7 @@ describe('ConsoleSessions', () => {
   });
 
   it('ends a session left unused for the idle time, while use keeps it alive', async () => {
-    const sessions = new ConsoleSessions(store, {
-      lifetimeMs: 3_600_000,
-      idleMs: 300_000,
-      now: () => now,
-    });
+    const sessions = sessionsFor(3_600_000, 300_000);
     const busy = await sessions.start(await owner(true));
     const idle = await sessions.start((await store.getUserByUsername('utrue')) as UserRecord);
     for (let minute = 0; minute < 10; minute++) {
@@ -148,11 +142,7 @@ describe('ConsoleSessions', () => {
   });
 
   it('reveals a generated key once, to its session and user page, within a minute', async () => {
-    const sessions = new ConsoleSessions(store, {
-      lifetimeMs: 3_600_000,
-      idleMs: 600_000,
-      now: () => now,
-    });
+    const sessions = sessionsFor(3_600_000, 600_000);
     const admin = await owner(true);
     const id = await sessions.start(admin);
     const other = await sessions.start(admin);
@@ -183,11 +173,7 @@ describe('ConsoleSessions', () => {
   });
 
   it('opens a sealed key only with the session id that sealed it', async () => {
-    const sessions = new ConsoleSessions(store, {
-      lifetimeMs: 3_600_000,
-      idleMs: 600_000,
-      now: () => now,
-    });
+    const sessions = sessionsFor(3_600_000, 600_000);
     const admin = await owner(true);
     const id = await sessions.start(admin);
     const reveals = new KeyReveals(store, () => now);
@@ -201,11 +187,7 @@ describe('ConsoleSessions', () => {
   });
 
   it('refuses a session whose user is no longer a GLOBAL_OWNER', async () => {
-    const sessions = new ConsoleSessions(store, {
-      lifetimeMs: 60_000,
-      idleMs: 60_000,
-      now: () => now,
-    });
+    const sessions = sessionsFor(60_000, 60_000);
     const id = await sessions.start(await owner(false));
     expect(await sessions.resume(id)).toBeUndefined();
     expect(await sessions.resume(undefined)).toBeUndefined();

@@ -1,14 +1,22 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { UserRecord } from '../../domain/records.js';
+import type { Store } from '../../store/store.js';
 import type { ConsoleContext } from '../context.js';
 import { idParam, pageNum, sendPage, signedInFrame } from '../requests.js';
 import { lastDays, perDay } from '../usage-chart.js';
 import type { FormState } from '../views/forms.js';
 import { userPage } from '../views/user.js';
+import type { OrgOptions } from '../views/users.js';
 
 const KEYS_PER_PAGE = 100;
 /** Orgs offered in a form's select; past this many, forms ask for an org id instead. */
-export const ORGS_LISTED = 500;
+const ORGS_LISTED = 500;
+
+/** What a form that picks an org needs: the first orgs, and how many there are. */
+export async function orgOptions(store: Store): Promise<OrgOptions> {
+  const page = await store.listOrgs({ offset: 0, limit: ORGS_LISTED, includeCount: true });
+  return { orgs: page.items, orgsTotal: page.total ?? page.items.length };
+}
 
 /**
  * A user's page: their keys with usage, memberships and forms. Shown by GET, and again by
@@ -31,7 +39,7 @@ export async function sendUserPage(
       limit: KEYS_PER_PAGE,
       includeCount: true,
     }),
-    store.listOrgs({ offset: 0, limit: ORGS_LISTED, includeCount: true }),
+    orgOptions(store),
     store.getPasswordHash(user.username),
   ]);
   const stored = page.items;
@@ -58,8 +66,7 @@ export async function sendUserPage(
     userPage(signedInFrame(context, request), {
       user,
       hasPassword: hash !== undefined,
-      orgs: orgs.items,
-      orgsTotal: orgs.total ?? orgs.items.length,
+      ...orgs,
       keys,
       days,
       pager: {

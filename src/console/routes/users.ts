@@ -18,7 +18,7 @@ import { withNotice } from '../views/notices.js';
 import { confirmDeleteUserPage } from '../views/user.js';
 import { usersPage } from '../views/users.js';
 import { notOnYourself, userNotFound } from './refusals.js';
-import { ORGS_LISTED, sendUserPage, userOf } from './user-page.js';
+import { orgOptions, sendUserPage, userOf } from './user-page.js';
 
 const USERS_PER_PAGE = 50;
 const MAX_SEARCH_LENGTH = 256;
@@ -57,7 +57,7 @@ export function userRoutes(scope: FastifyInstance, context: ConsoleContext): voi
         { offset: (n - 1) * USERS_PER_PAGE, limit: USERS_PER_PAGE, includeCount: true },
         search,
       ),
-      store.listOrgs({ offset: 0, limit: ORGS_LISTED, includeCount: true }),
+      orgOptions(store),
     ]);
     const query = search ? `q=${encodeURIComponent(search)}&` : '';
     return sendPage(
@@ -66,8 +66,7 @@ export function userRoutes(scope: FastifyInstance, context: ConsoleContext): voi
       usersPage(signedInFrame(context, request), {
         users: page.items,
         search,
-        orgs: orgs.items,
-        orgsTotal: orgs.total ?? orgs.items.length,
+        ...orgs,
         pager: {
           pageNum: n,
           itemsPerPage: USERS_PER_PAGE,

@@ -1,6 +1,6 @@
 import { MAX_DESCRIPTION_LENGTH, obfuscateKey } from '../../domain/keys.js';
 import { MIN_PASSWORD_LENGTH } from '../../domain/passwords.js';
-import type { ApiKeyRecord, OrgRecord, UserRecord } from '../../domain/records.js';
+import type { ApiKeyRecord, UserRecord } from '../../domain/records.js';
 import { MAX_PROFILE_LENGTH, PROFILE_FIELDS } from '../../domain/users.js';
 import { type Html, html } from '../html.js';
 import type { Reveal } from '../key-reveals.js';
@@ -10,7 +10,7 @@ import { count, when } from './format.js';
 import { actionButton, csrf, type FormState, field, select } from './forms.js';
 import { type Frame, page } from './layout.js';
 import { type PagerState, pager } from './pager.js';
-import { orgField, roleChoices, roleNames } from './users.js';
+import { type OrgOptions, orgField, roleChoices, roleNames } from './users.js';
 
 export interface KeyRow {
   readonly key: ApiKeyRecord;
@@ -18,12 +18,9 @@ export interface KeyRow {
   readonly daily: readonly number[];
 }
 
-export interface UserView extends FormState {
+export interface UserView extends FormState, OrgOptions {
   readonly user: UserRecord;
   readonly hasPassword: boolean;
-  /** The first orgs, for the membership form's choices, and how many exist in all. */
-  readonly orgs: readonly OrgRecord[];
-  readonly orgsTotal: number;
   readonly keys: readonly KeyRow[];
   readonly days: readonly string[];
   readonly pager: PagerState;

@@ -61,12 +61,10 @@ function orgChoices(orgs: readonly OrgRecord[], none?: string) {
 
 export const roleChoices = ORG_ROLES.map((role) => ({ value: role, label: role }));
 
-export interface UsersView extends FormState {
+export interface UsersView extends FormState, OrgOptions {
   readonly users: readonly UserRecord[];
   readonly search: string;
   readonly pager: PagerState;
-  readonly orgs: readonly OrgRecord[];
-  readonly orgsTotal: number;
 }
 
 function createForm(token: string, view: UsersView): Html {
