@@ -110,8 +110,9 @@ export function keysCommand(): Command {
       .action((options: KeyOptions) =>
         withStore(options, async (store) => {
           const user = await findUser(store, options.username);
-          const key = await store.setKeyEnabled(user.id, options.id, enabled);
-          if (!key) throw new CliError(`${user.username} has no key ${options.id}`);
+          const changed = await store.setKeyEnabled(user.id, options.id, enabled);
+          if (!changed.ok) throw new CliError(`${user.username} has no key ${options.id}`);
+          const key = changed.value;
           emit(!!options.json, toApiKeyDocument(key), () => `${name}d key ${key.id}`);
         }),
       );
@@ -122,7 +123,7 @@ export function keysCommand(): Command {
     .action((options: KeyOptions) =>
       withStore(options, async (store) => {
         const user = await findUser(store, options.username);
-        if (!(await store.deleteKey(user.id, options.id))) {
+        if (!(await store.deleteKey(user.id, options.id)).ok) {
           throw new CliError(`${user.username} has no key ${options.id}`);
         }
         emit(!!options.json, { deleted: options.id }, () => `deleted key ${options.id}`);

@@ -49,7 +49,7 @@ export function orgsCommand(): Command {
           limit: 1,
           includeCount: true,
         });
-        if (!org || !(await store.deleteOrg(org.id)))
+        if (!org || !(await store.deleteOrg(org.id)).ok)
           throw new CliError('no organization has that id');
         emit(
           !!options.json,

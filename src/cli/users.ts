@@ -111,7 +111,7 @@ export function usersCommand(): Command {
         const user = await findUser(store, options.username);
         const keys = (await store.listKeys(user.id, { offset: 0, limit: 1, includeCount: true }))
           .total;
-        if (!(await store.deleteUser(user.id)))
+        if (!(await store.deleteUser(user.id)).ok)
           throw new CliError(`no user named "${user.username}"`);
         emit(
           !!options.json,

@@ -8,8 +8,8 @@ import {
   type Ha1Set,
   type HashName,
   type KeyCredential,
-  type Outcome,
   type UserRecord,
+  type Written,
 } from './records.js';
 import { toTimestamp } from './time.js';
 
@@ -64,7 +64,7 @@ export interface IssuedKey {
 export async function issueKey(
   store: Store,
   request: IssueKeyRequest,
-): Promise<Outcome<IssuedKey, 'user-not-found' | 'too-many-keys'>> {
+): Promise<Written<IssuedKey, 'user-not-found' | 'too-many-keys'>> {
   const material = keyMaterial(request.user.username, request.realm);
   const created = await store.createKey(
     {
@@ -79,5 +79,9 @@ export async function issueKey(
   );
   if (!created.ok) return created;
   const credential = { keyId: created.value.id, ha1: material.ha1 };
-  return { ok: true, value: { record: created.value, credential, key: material.key } };
+  return {
+    ok: true,
+    value: { record: created.value, credential, key: material.key },
+    revision: created.revision,
+  };
 }

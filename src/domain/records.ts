@@ -88,3 +88,15 @@ export interface Page<T> {
 export type Outcome<T, E extends string> =
   | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly error: E };
+
+/**
+ * A value of the store's credentials revision that one committed write produced. Each write
+ * to users, memberships, roles or keys bumps it once, so no two writes share one; the brand
+ * keeps anything but a store write's answer from passing as one.
+ */
+export type Revision = number & { readonly brand: 'Revision' };
+
+/** A write to users, memberships, roles or keys: on success, also the revision it produced. */
+export type Written<T, E extends string> =
+  | { readonly ok: true; readonly value: T; readonly revision: Revision }
+  | { readonly ok: false; readonly error: E };

@@ -1,6 +1,6 @@
 import type { NewUser, Store } from '../store/store.js';
 import { newObjectId } from './ids.js';
-import type { GlobalRole, ObjectId, OrgRole, Outcome, UserRecord } from './records.js';
+import type { GlobalRole, ObjectId, OrgRole, UserRecord, Written } from './records.js';
 import { toTimestamp } from './time.js';
 
 export interface UserRequest {
@@ -56,7 +56,7 @@ export function isValidUsername(username: string): boolean {
 export async function createUser(
   store: Store,
   request: UserRequest,
-): Promise<Outcome<UserRecord, CreateUserError>> {
+): Promise<Written<UserRecord, CreateUserError>> {
   if (!isValidUsername(request.username)) return { ok: false, error: 'invalid-username' };
   if (profileProblems(request).length > 0) return { ok: false, error: 'invalid-profile' };
   const globalRoles: GlobalRole[] = request.globalOwner ? ['GLOBAL_OWNER'] : [];
@@ -79,7 +79,7 @@ export async function updateProfile(
   store: Store,
   userId: ObjectId,
   changes: Partial<Profile>,
-): Promise<Outcome<UserRecord, 'invalid-profile' | 'user-not-found'>> {
+): Promise<Written<UserRecord, 'invalid-profile' | 'user-not-found'>> {
   if (profileProblems(changes).length > 0) return { ok: false, error: 'invalid-profile' };
   return store.updateProfile(userId, changes);
 }

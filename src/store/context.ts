@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
-import type { Outcome, Page, PageRequest } from '../domain/records.js';
+import type { Outcome, Page, PageRequest, Revision, Written } from '../domain/records.js';
 import type { DialectKit } from './dialect.js';
 import type { Database } from './schema.js';
+import { bumpRevision } from './settings.js';
 
 /** What every query file is built from. */
 export interface StoreContext {
@@ -27,6 +28,22 @@ export async function writeOutcome<T, E extends string>(
     if (error instanceof Rollback) return { ok: false, error: error.error as E };
     throw error;
   }
+}
+
+/**
+ * One write transaction that changes users, memberships, roles or keys: `fn`'s work plus the
+ * revision bump that tells every process's cache, and the revision it produced, which the
+ * writer hands to its own cache (src/domain/user-cache.ts).
+ */
+export async function revisedWrite<T, E extends string>(
+  ctx: StoreContext,
+  fn: (trx: Kysely<Database>) => Promise<T>,
+): Promise<Written<T, E>> {
+  const written = await writeOutcome<{ value: T; revision: Revision }, E>(ctx, async (trx) => {
+    const value = await fn(trx);
+    return { value, revision: await bumpRevision(trx) };
+  });
+  return written.ok ? { ok: true, ...written.value } : written;
 }
 
 /** A page of items plus, only when asked for, the total (both read concurrently). */

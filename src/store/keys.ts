@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { ApiKeyRecord } from '../domain/records.js';
-import { paged, Rollback, type StoreContext, toCount, writeOutcome } from './context.js';
+import { paged, Rollback, revisedWrite, type StoreContext, toCount } from './context.js';
 import type { ApiKeysTable, Database } from './schema.js';
 import { bumpRevision } from './settings.js';
 import type { NewApiKey, Store } from './store.js';
@@ -63,7 +63,7 @@ export function keyQueries(ctx: StoreContext): KeyQueries {
 
   return {
     createKey(key, maxKeysPerUser) {
-      return writeOutcome(ctx, async (trx) => {
+      return revisedWrite(ctx, async (trx) => {
         // Claim a slot under the cap in one statement: the conditional increment locks the
         // user row (PostgreSQL) inside SQLite's already exclusive write transaction, so
         // concurrent creates cannot pass the cap. Only a refusal needs a second look.
@@ -78,7 +78,6 @@ export function keyQueries(ctx: StoreContext): KeyQueries {
           throw new Rollback(user ? 'too-many-keys' : 'user-not-found');
         }
         await trx.insertInto('api_keys').values(toRow(key)).execute();
-        await bumpRevision(trx);
         const record: ApiKeyRecord = {
           id: key.id,
           userId: key.userId,
@@ -92,9 +91,8 @@ export function keyQueries(ctx: StoreContext): KeyQueries {
       });
     },
 
-    async insertKeys(keys) {
-      if (keys.length === 0) return;
-      await kit.write(db, async (trx) => {
+    insertKeys(keys) {
+      return kit.write(db, async (trx) => {
         for (let i = 0; i < keys.length; i += INSERT_CHUNK) {
           await trx
             .insertInto('api_keys')
@@ -104,7 +102,7 @@ export function keyQueries(ctx: StoreContext): KeyQueries {
         const perUser = new Map<string, number>();
         for (const key of keys) perUser.set(key.userId, (perUser.get(key.userId) ?? 0) + 1);
         for (const [userId, added] of perUser) await addToKeyCount(trx, userId, added);
-        await bumpRevision(trx);
+        return bumpRevision(trx);
       });
     },
 
@@ -144,7 +142,7 @@ export function keyQueries(ctx: StoreContext): KeyQueries {
     },
 
     setKeyEnabled(userId, keyId, enabled) {
-      return kit.write(db, async (trx) => {
+      return revisedWrite(ctx, async (trx) => {
         const row = await trx
           .updateTable('api_keys')
           .set({ enabled: kit.bool(enabled) })
@@ -152,23 +150,20 @@ export function keyQueries(ctx: StoreContext): KeyQueries {
           .where('user_id', '=', userId)
           .returning(KEY_COLUMNS)
           .executeTakeFirst();
-        if (!row) return undefined;
-        await bumpRevision(trx);
+        if (!row) throw new Rollback('key-not-found');
         return toKey(row);
       });
     },
 
     deleteKey(userId, keyId) {
-      return kit.write(db, async (trx) => {
+      return revisedWrite(ctx, async (trx) => {
         const result = await trx
           .deleteFrom('api_keys')
           .where('id', '=', keyId)
           .where('user_id', '=', userId)
           .executeTakeFirst();
-        if (result.numDeletedRows === 0n) return false;
+        if (result.numDeletedRows === 0n) throw new Rollback('key-not-found');
         await addToKeyCount(trx, userId, -1);
-        await bumpRevision(trx);
-        return true;
       });
     },
 

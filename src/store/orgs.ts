@@ -1,8 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { OrgRecord } from '../domain/records.js';
-import { paged, type StoreContext, toCount } from './context.js';
+import { paged, Rollback, revisedWrite, type StoreContext, toCount } from './context.js';
 import type { OrgsTable } from './schema.js';
-import { bumpRevision } from './settings.js';
 import type { Store } from './store.js';
 
 type OrgQueries = Pick<Store, 'createOrg' | 'getOrg' | 'listOrgs' | 'deleteOrg'>;
@@ -11,7 +10,8 @@ function toOrg(row: Selectable<OrgsTable>): OrgRecord {
   return { id: row.id, name: row.name, createdAt: row.created_at };
 }
 
-export function orgQueries({ db, kit }: StoreContext): OrgQueries {
+export function orgQueries(ctx: StoreContext): OrgQueries {
+  const { db, kit } = ctx;
   return {
     async createOrg(org) {
       try {
@@ -32,12 +32,10 @@ export function orgQueries({ db, kit }: StoreContext): OrgQueries {
     },
 
     deleteOrg(id) {
-      return kit.write(db, async (trx) => {
+      return revisedWrite(ctx, async (trx) => {
         // Memberships cascade; users and their keys stay.
         const deleted = await trx.deleteFrom('orgs').where('id', '=', id).executeTakeFirst();
-        if (Number(deleted.numDeletedRows) === 0) return false;
-        await bumpRevision(trx);
-        return true;
+        if (Number(deleted.numDeletedRows) === 0) throw new Rollback('org-not-found');
       });
     },
 

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Revision } from '../domain/records.js';
 import type { StoreContext } from './context.js';
 import type { Database } from './schema.js';
 import type { Store } from './store.js';
@@ -8,13 +9,18 @@ type SettingsQueries = Pick<
   'getSetting' | 'setSettingIfAbsent' | 'setSetting' | 'credentialsRevision'
 >;
 
-/** Called inside every transaction that changes users, memberships, roles or keys. */
-export async function bumpRevision(trx: Kysely<Database>): Promise<void> {
-  await trx
+/**
+ * Called inside every transaction that changes users, memberships, roles or keys (through
+ * `revisedWrite`). The row lock serialises writers, so each committed write gets its own value.
+ */
+export async function bumpRevision(trx: Kysely<Database>): Promise<Revision> {
+  const row = await trx
     .updateTable('credentials_revision')
     .set((eb) => ({ revision: eb('revision', '+', 1) }))
     .where('id', '=', 1)
-    .execute();
+    .returning('revision')
+    .executeTakeFirstOrThrow();
+  return Number(row.revision) as Revision;
 }
 
 export function settingsQueries({ db }: StoreContext): SettingsQueries {

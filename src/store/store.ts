@@ -9,8 +9,10 @@ import type {
   Outcome,
   Page,
   PageRequest,
+  Revision,
   Timestamp,
   UserRecord,
+  Written,
 } from '../domain/records.js';
 
 /** A new user as the administrator creates it. */
@@ -87,8 +89,9 @@ export interface UserCredentials {
 
 /**
  * The only way into the database. Every method is one transaction; every change to
- * users, memberships or keys bumps the credentials revision in that transaction so
- * other processes (the CLI, other instances) can tell their caches are stale.
+ * users, memberships, roles or keys bumps the credentials revision in that transaction so
+ * other processes (the CLI, other instances) can tell their caches are stale, and returns
+ * the revision it produced (`Written`) so this process's cache can tell its own changes apart.
  */
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
@@ -104,10 +107,10 @@ export interface Store {
   createOrg(org: OrgRecord): Promise<Outcome<OrgRecord, 'name-taken'>>;
   getOrg(id: ObjectId): Promise<OrgRecord | undefined>;
   listOrgs(page: PageRequest): Promise<Page<OrgRecord>>;
-  /** Deletes the org and every membership in it (the users stay); false for no such org. */
-  deleteOrg(id: ObjectId): Promise<boolean>;
+  /** Deletes the org and every membership in it (the users stay). */
+  deleteOrg(id: ObjectId): Promise<Written<void, 'org-not-found'>>;
 
-  createUser(user: NewUser): Promise<Outcome<UserRecord, 'username-taken' | 'org-not-found'>>;
+  createUser(user: NewUser): Promise<Written<UserRecord, 'username-taken' | 'org-not-found'>>;
   getUserById(id: ObjectId): Promise<UserRecord | undefined>;
   getUserByUsername(username: string): Promise<UserRecord | undefined>;
   /**
@@ -126,40 +129,40 @@ export interface Store {
   /** True when some GLOBAL_OWNER has a console password (someone can sign in). */
   hasConsoleAccount(): Promise<boolean>;
   /**
-   * Deletes the user with their keys, memberships, roles and console sessions; false for no
-   * such user. Their keys stop authenticating everywhere within one revision poll.
+   * Deletes the user with their keys, memberships, roles and console sessions. Their keys
+   * stop authenticating everywhere within one revision poll.
    */
-  deleteUser(id: ObjectId): Promise<boolean>;
+  deleteUser(id: ObjectId): Promise<Written<void, 'user-not-found'>>;
   /** Adds or replaces the user's role in the org. */
   setMembership(
     userId: ObjectId,
     orgId: ObjectId,
     roleName: OrgRole,
-  ): Promise<Outcome<UserRecord, 'user-not-found' | 'org-not-found'>>;
+  ): Promise<Written<UserRecord, 'user-not-found' | 'org-not-found'>>;
   /** Sets the given profile fields (first, last name, email), keeping the others. */
   updateProfile(
     userId: ObjectId,
     changes: Partial<Pick<UserRecord, 'firstName' | 'lastName' | 'emailAddress'>>,
-  ): Promise<Outcome<UserRecord, 'user-not-found'>>;
+  ): Promise<Written<UserRecord, 'user-not-found'>>;
   /** Takes the user out of the org. */
   removeMembership(
     userId: ObjectId,
     orgId: ObjectId,
-  ): Promise<Outcome<UserRecord, 'user-not-found' | 'membership-not-found'>>;
+  ): Promise<Written<UserRecord, 'user-not-found' | 'membership-not-found'>>;
   /** Grants or revokes a global role; either is a no-op when already so. */
   setGlobalRole(
     userId: ObjectId,
     role: GlobalRole,
     granted: boolean,
-  ): Promise<Outcome<UserRecord, 'user-not-found'>>;
+  ): Promise<Written<UserRecord, 'user-not-found'>>;
 
   /** Inserts the key unless the user already holds `maxKeysPerUser` keys (checked atomically). */
   createKey(
     key: NewApiKey,
     maxKeysPerUser: number,
-  ): Promise<Outcome<ApiKeyRecord, 'user-not-found' | 'too-many-keys'>>;
+  ): Promise<Written<ApiKeyRecord, 'user-not-found' | 'too-many-keys'>>;
   /** Inserts many keys in one transaction with no cap; for seeding benchmarks. */
-  insertKeys(keys: readonly NewApiKey[]): Promise<void>;
+  insertKeys(keys: readonly NewApiKey[]): Promise<Revision>;
   /** A user's keys ordered by creation (id). */
   listKeys(userId: ObjectId, page: PageRequest): Promise<Page<ApiKeyRecord>>;
   getKey(userId: ObjectId, keyId: ObjectId): Promise<ApiKeyRecord | undefined>;
@@ -167,9 +170,8 @@ export interface Store {
     userId: ObjectId,
     keyId: ObjectId,
     enabled: boolean,
-  ): Promise<ApiKeyRecord | undefined>;
-  /** True when a key was deleted. */
-  deleteKey(userId: ObjectId, keyId: ObjectId): Promise<boolean>;
+  ): Promise<Written<ApiKeyRecord, 'key-not-found'>>;
+  deleteKey(userId: ObjectId, keyId: ObjectId): Promise<Written<void, 'key-not-found'>>;
 
   /** The hot path's only read, done on a cache miss. */
   loadCredentials(username: string): Promise<UserCredentials | undefined>;

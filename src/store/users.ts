@@ -6,9 +6,8 @@ import type {
   OrgRole,
   UserRecord,
 } from '../domain/records.js';
-import { paged, Rollback, type StoreContext, toCount, writeOutcome } from './context.js';
+import { paged, Rollback, revisedWrite, type StoreContext, toCount } from './context.js';
 import type { Database, UsersTable } from './schema.js';
-import { bumpRevision } from './settings.js';
 import type { Store } from './store.js';
 
 type UserQueries = Pick<
@@ -146,7 +145,7 @@ export function userQueries(ctx: StoreContext): UserQueries {
       // Later entries win, so a repeated org cannot trip the membership primary key.
       const memberships = new Map(user.orgRoles.map((m) => [m.orgId, m.roleName]));
       const globalRoles = [...new Set(user.globalRoles)];
-      return writeOutcome(ctx, async (trx) => {
+      return revisedWrite(ctx, async (trx) => {
         try {
           await trx
             .insertInto('users')
@@ -188,7 +187,6 @@ export function userQueries(ctx: StoreContext): UserQueries {
             .values(globalRoles.map((role) => ({ user_id: user.id, role_name: role })))
             .execute();
         }
-        await bumpRevision(trx);
         return updatedUser(trx, user.id);
       });
     },
@@ -208,17 +206,15 @@ export function userQueries(ctx: StoreContext): UserQueries {
       });
     },
 
-    async deleteUser(id) {
-      return ctx.kit.write(db, async (trx) => {
+    deleteUser(id) {
+      return revisedWrite(ctx, async (trx) => {
         // Memberships, roles, keys (and their daily usage) and console sessions cascade.
         const deleted = await trx
           .deleteFrom('users')
           .where('id', '=', id)
           .returning('id')
           .executeTakeFirst();
-        if (!deleted) return false;
-        await bumpRevision(trx);
-        return true;
+        if (!deleted) throw new Rollback('user-not-found');
       });
     },
 
@@ -300,7 +296,7 @@ export function userQueries(ctx: StoreContext): UserQueries {
     },
 
     setMembership(userId, orgId, roleName) {
-      return writeOutcome(ctx, async (trx) => {
+      return revisedWrite(ctx, async (trx) => {
         const user = await trx
           .selectFrom('users')
           .select('id')
@@ -320,13 +316,12 @@ export function userQueries(ctx: StoreContext): UserQueries {
             oc.columns(['user_id', 'org_id']).doUpdateSet({ role_name: roleName }),
           )
           .execute();
-        await bumpRevision(trx);
         return updatedUser(trx, userId);
       });
     },
 
     updateProfile(userId, changes) {
-      return writeOutcome(ctx, async (trx) => {
+      return revisedWrite(ctx, async (trx) => {
         const columns = {
           ...(changes.firstName === undefined ? {} : { first_name: changes.firstName }),
           ...(changes.lastName === undefined ? {} : { last_name: changes.lastName }),
@@ -335,14 +330,13 @@ export function userQueries(ctx: StoreContext): UserQueries {
         if (!(await findUser(trx, 'id', userId))) throw new Rollback('user-not-found');
         if (Object.keys(columns).length > 0) {
           await trx.updateTable('users').set(columns).where('id', '=', userId).execute();
-          await bumpRevision(trx);
         }
         return updatedUser(trx, userId);
       });
     },
 
     removeMembership(userId, orgId) {
-      return writeOutcome(ctx, async (trx) => {
+      return revisedWrite(ctx, async (trx) => {
         const removed = await trx
           .deleteFrom('org_memberships')
           .where('user_id', '=', userId)
@@ -352,13 +346,12 @@ export function userQueries(ctx: StoreContext): UserQueries {
           const exists = await findUser(trx, 'id', userId);
           throw new Rollback(exists ? 'membership-not-found' : 'user-not-found');
         }
-        await bumpRevision(trx);
         return updatedUser(trx, userId);
       });
     },
 
     setGlobalRole(userId, role, granted) {
-      return writeOutcome(ctx, async (trx) => {
+      return revisedWrite(ctx, async (trx) => {
         if (!(await findUser(trx, 'id', userId))) throw new Rollback('user-not-found');
         if (granted) {
           await trx
@@ -373,7 +366,6 @@ export function userQueries(ctx: StoreContext): UserQueries {
             .where('role_name', '=', role)
             .execute();
         }
-        await bumpRevision(trx);
         return updatedUser(trx, userId);
       });
     },

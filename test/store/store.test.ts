@@ -105,14 +105,14 @@ describe.each(dialects)('store on %s', (dialect) => {
       await store.createKey(key, 10);
       const bumped = await revisionWatch();
 
-      expect(await store.deleteOrg(org.id)).toBe(true);
+      expect((await store.deleteOrg(org.id)).ok).toBe(true);
       expect(await bumped()).toBe(true);
       expect(await store.getOrg(org.id)).toBeUndefined();
       expect((await store.getUserById(ada.id))?.orgRoles).toEqual([
         { orgId: other.id, roleName: 'ORG_MEMBER' },
       ]);
       expect(await store.getKey(ada.id, key.id)).toBeDefined();
-      expect(await store.deleteOrg(org.id)).toBe(false);
+      expect(await store.deleteOrg(org.id)).toEqual({ ok: false, error: 'org-not-found' });
       expect(await bumped()).toBe(false);
     });
 
@@ -151,7 +151,7 @@ describe.each(dialects)('store on %s', (dialect) => {
           { orgId: b.id, roleName: 'ORG_MEMBER' },
         ],
       };
-      expect(created).toEqual({ ok: true, value: expected });
+      expect(created).toEqual({ ok: true, value: expected, revision: expect.any(Number) });
       expect(await store.getUserById(spec.id)).toEqual(expected);
       expect(await store.getUserByUsername('ada')).toEqual(expected);
       expect(await store.getUserByUsername('nobody')).toBeUndefined();
@@ -318,7 +318,7 @@ describe.each(dialects)('store on %s', (dialect) => {
       });
       const revision = await store.credentialsRevision();
 
-      expect(await store.deleteUser(ada.id)).toBe(true);
+      expect((await store.deleteUser(ada.id)).ok).toBe(true);
       expect(await store.credentialsRevision()).toBeGreaterThan(revision);
       expect(await store.getUserById(ada.id)).toBeUndefined();
       expect(await store.loadCredentials('ada')).toBeUndefined();
@@ -330,7 +330,7 @@ describe.each(dialects)('store on %s', (dialect) => {
       ]);
       expect((await store.listKeys(bob.id, all())).total).toBe(1);
 
-      expect(await store.deleteUser(ada.id)).toBe(false);
+      expect(await store.deleteUser(ada.id)).toEqual({ ok: false, error: 'user-not-found' });
       // The username is free again, for a new user with a new id.
       expect((await createUser('ada')).id).not.toBe(ada.id);
     });
@@ -349,7 +349,11 @@ describe.each(dialects)('store on %s', (dialect) => {
         usedCount: 0,
         suffix: spec.suffix,
       };
-      expect(await store.createKey(spec, 20)).toEqual({ ok: true, value: expected });
+      expect(await store.createKey(spec, 20)).toEqual({
+        ok: true,
+        value: expected,
+        revision: expect.any(Number),
+      });
       const read = await store.getKey(user.id, spec.id);
       expect(read).toEqual(expected);
       expect(read && 'lastUsed' in read).toBe(false);
@@ -373,7 +377,7 @@ describe.each(dialects)('store on %s', (dialect) => {
       expect((await store.createKey(newKey(bob.id), 3)).ok).toBe(true);
       // Deleting one makes room again.
       const first = (await store.listKeys(ada.id, all())).items[0]!;
-      expect(await store.deleteKey(ada.id, first.id)).toBe(true);
+      expect((await store.deleteKey(ada.id, first.id)).ok).toBe(true);
       expect((await store.createKey(newKey(ada.id), 3)).ok).toBe(true);
     });
 
@@ -419,20 +423,25 @@ describe.each(dialects)('store on %s', (dialect) => {
       await store.createKey(key, 10);
 
       expect(await store.getKey(bob.id, key.id)).toBeUndefined();
-      expect(await store.setKeyEnabled(bob.id, key.id, false)).toBeUndefined();
-      expect(await store.deleteKey(bob.id, key.id)).toBe(false);
+      const notFound = { ok: false, error: 'key-not-found' };
+      expect(await store.setKeyEnabled(bob.id, key.id, false)).toEqual(notFound);
+      expect(await store.deleteKey(bob.id, key.id)).toEqual(notFound);
       expect((await store.listKeys(bob.id, all())).items).toEqual([]);
       expect((await store.getKey(ada.id, key.id))?.enabled).toBe(true);
 
-      expect((await store.setKeyEnabled(ada.id, key.id, false))?.enabled).toBe(false);
+      const enabled = async (on: boolean) => {
+        const changed = await store.setKeyEnabled(ada.id, key.id, on);
+        return changed.ok && changed.value.enabled;
+      };
+      expect(await enabled(false)).toBe(false);
       expect((await store.getKey(ada.id, key.id))?.enabled).toBe(false);
-      expect((await store.setKeyEnabled(ada.id, key.id, true))?.enabled).toBe(true);
+      expect(await enabled(true)).toBe(true);
       expect((await store.getKey(ada.id, key.id))?.enabled).toBe(true);
 
-      expect(await store.deleteKey(ada.id, key.id)).toBe(true);
-      expect(await store.deleteKey(ada.id, key.id)).toBe(false);
+      expect((await store.deleteKey(ada.id, key.id)).ok).toBe(true);
+      expect(await store.deleteKey(ada.id, key.id)).toEqual(notFound);
       expect(await store.getKey(ada.id, key.id)).toBeUndefined();
-      expect(await store.setKeyEnabled(ada.id, key.id, true)).toBeUndefined();
+      expect(await store.setKeyEnabled(ada.id, key.id, true)).toEqual(notFound);
     });
 
     it('loads credentials: the user and only enabled keys, oldest first', async () => {
@@ -478,23 +487,32 @@ describe.each(dialects)('store on %s', (dialect) => {
     });
   });
 
-  it('bumps the credentials revision with every change to users, memberships and keys', async () => {
+  it('gives every change to users, memberships, roles and keys the next revision, and returns it', async () => {
     const org = await createOrg('Acme');
     const other = await createOrg('Other');
-    const bumped = await revisionWatch();
-    const ada = await createUser('ada', { orgRoles: [{ orgId: org.id, roleName: 'ORG_MEMBER' }] });
-    expect(await bumped()).toBe(true);
-    await store.setMembership(ada.id, other.id, 'ORG_OWNER');
-    expect(await bumped()).toBe(true);
+    let last = await store.credentialsRevision();
+    // Each write must answer with exactly the revision it left in the store.
+    const next = async (written: Promise<{ ok: boolean; revision?: number } | number>) => {
+      const answer = await written;
+      const revision = typeof answer === 'number' ? answer : answer.revision;
+      expect(revision).toBe(last + 1);
+      expect(await store.credentialsRevision()).toBe(revision);
+      last = revision ?? last;
+    };
+    const spec = newUser('ada', { orgRoles: [{ orgId: org.id, roleName: 'ORG_MEMBER' }] });
+    await next(store.createUser(spec));
+    const ada = { id: spec.id };
+    await next(store.setMembership(ada.id, other.id, 'ORG_OWNER'));
+    await next(store.removeMembership(ada.id, other.id));
+    await next(store.setGlobalRole(ada.id, 'GLOBAL_OWNER', true));
+    await next(store.updateProfile(ada.id, { firstName: 'Augusta' }));
     const key = newKey(ada.id);
-    await store.createKey(key, 10);
-    expect(await bumped()).toBe(true);
-    await store.setKeyEnabled(ada.id, key.id, false);
-    expect(await bumped()).toBe(true);
-    await store.deleteKey(ada.id, key.id);
-    expect(await bumped()).toBe(true);
-    await store.insertKeys([newKey(ada.id), newKey(ada.id)]);
-    expect(await bumped()).toBe(true);
+    await next(store.createKey(key, 10));
+    await next(store.setKeyEnabled(ada.id, key.id, false));
+    await next(store.deleteKey(ada.id, key.id));
+    await next(store.insertKeys([newKey(ada.id), newKey(ada.id)]));
+    await next(store.deleteOrg(other.id));
+    const bumped = await revisionWatch();
 
     // Reads, failures and usage leave it alone.
     await store.loadCredentials('ada');
@@ -503,6 +521,16 @@ describe.each(dialects)('store on %s', (dialect) => {
     await store.deleteKey(ada.id, key.id);
     await store.applyUsage([{ keyId: key.id, count: 1, lastUsed: T0 }]);
     expect(await bumped()).toBe(false);
+    await next(store.deleteUser(ada.id));
+  });
+
+  it('gives concurrent writes distinct revisions, one step each', async () => {
+    const user = await createUser('ada');
+    const keys = Array.from({ length: 8 }, () => newKey(user.id));
+    const before = await store.credentialsRevision();
+    const written = await Promise.all(keys.map((key) => store.createKey(key, 100)));
+    const revisions = written.map((w) => (w.ok ? w.revision : 0)).sort((a, b) => a - b);
+    expect(revisions).toEqual(keys.map((_, i) => before + i + 1));
   });
 
   describe('usage', () => {

@@ -58,8 +58,8 @@ export function keyRoutes(scope: FastifyInstance, context: ConsoleContext): void
       const user = await userOf(context, request);
       if (!user) return userNotFound(context, request, reply);
       const keyId = idParam(request, 'keyId');
-      const key = keyId && (await store.setKeyEnabled(user.id, keyId, enabled));
-      if (!key) return keyNotFound(request, reply, user);
+      const changed = keyId ? await store.setKeyEnabled(user.id, keyId, enabled) : undefined;
+      if (!changed?.ok) return keyNotFound(request, reply, user);
       users.invalidate(user.username);
       return seeOther(reply, withNotice(userPath(user), enabled ? 'key-enabled' : 'key-disabled'));
     });
@@ -82,8 +82,8 @@ export function keyRoutes(scope: FastifyInstance, context: ConsoleContext): void
     const user = await userOf(context, request);
     if (!user) return userNotFound(context, request, reply);
     const keyId = idParam(request, 'keyId');
-    if (!keyId || !(await store.deleteKey(user.id, keyId)))
-      return keyNotFound(request, reply, user);
+    const deleted = keyId ? await store.deleteKey(user.id, keyId) : undefined;
+    if (!deleted?.ok) return keyNotFound(request, reply, user);
     users.invalidate(user.username);
     return seeOther(reply, withNotice(userPath(user), 'key-deleted'));
   });

@@ -78,7 +78,8 @@ export function orgRoutes(scope: FastifyInstance, context: ConsoleContext): void
 
   scope.post('/orgs/:orgId/delete', async (request, reply) => {
     const org = await orgOf(request);
-    if (!org || !(await store.deleteOrg(org.id))) return orgNotFound(request, reply);
+    const deleted = org ? await store.deleteOrg(org.id) : undefined;
+    if (!deleted?.ok) return orgNotFound(request, reply);
     // Roles live in each member's cached credentials.
     context.api.users.invalidateAll();
     return seeOther(reply, withNotice('/console/orgs', 'org-deleted'));

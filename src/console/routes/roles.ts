@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isObjectId } from '../../domain/ids.js';
-import { isOrgRole, type Outcome, type UserRecord } from '../../domain/records.js';
+import { isOrgRole, type UserRecord, type Written } from '../../domain/records.js';
 import type { ConsoleContext } from '../context.js';
 import { fields, idParam, seeOther } from '../requests.js';
 import { type NoticeCode, withNotice } from '../views/notices.js';
@@ -15,7 +15,7 @@ export function roleRoutes(scope: FastifyInstance, context: ConsoleContext): voi
   const changed = (
     request: FastifyRequest,
     reply: FastifyReply,
-    outcome: Outcome<UserRecord, string>,
+    outcome: Written<UserRecord, string>,
     notice: NoticeCode,
   ) => {
     if (!outcome.ok) return userNotFound(context, request, reply);

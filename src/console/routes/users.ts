@@ -183,7 +183,8 @@ export function userRoutes(scope: FastifyInstance, context: ConsoleContext): voi
   scope.post('/users/:userId/delete', async (request, reply) => {
     const { user, refused } = await deletable(request, reply);
     if (!user) return refused;
-    if (!(await store.deleteUser(user.id))) return userNotFound(context, request, reply);
+    const deleted = await store.deleteUser(user.id);
+    if (!deleted.ok) return userNotFound(context, request, reply);
     users.invalidate(user.username);
     return seeOther(reply, withNotice('/console/users', 'user-deleted'));
   });

@@ -97,10 +97,10 @@ export function keyRoutes(api: Api, context: ApiContext): void {
     async (request) => {
       const { userId, keyId } = request.params;
       const user = await targetUser(store, request.principal, userId);
-      const key = await store.setKeyEnabled(user.id, keyId, request.body.enabled);
-      if (!key) throw keyNotFound(keyId);
+      const changed = await store.setKeyEnabled(user.id, keyId, request.body.enabled);
+      if (!changed.ok) throw keyNotFound(keyId);
       users.invalidate(user.username);
-      return toApiKeyDocument(usage.withUnflushed(key));
+      return toApiKeyDocument(usage.withUnflushed(changed.value));
     },
   );
 
@@ -117,7 +117,8 @@ export function keyRoutes(api: Api, context: ApiContext): void {
     async (request, reply) => {
       const { userId, keyId } = request.params;
       const user = await targetUser(store, request.principal, userId);
-      if (!(await store.deleteKey(user.id, keyId))) throw keyNotFound(keyId);
+      const deleted = await store.deleteKey(user.id, keyId);
+      if (!deleted.ok) throw keyNotFound(keyId);
       users.invalidate(user.username);
       return reply.code(204).send(null);
     },
