@@ -1,5 +1,13 @@
 import type { UserCredentials } from '../store/store.js';
-import type { ApiKeyRecord, KeyCredential, ObjectId, Page, PageRequest } from './records.js';
+import { LocalRevisions } from './local-revisions.js';
+import type {
+  ApiKeyRecord,
+  KeyCredential,
+  ObjectId,
+  Page,
+  PageRequest,
+  Revision,
+} from './records.js';
 
 export interface UserSource {
   loadCredentials(username: string): Promise<UserCredentials | undefined>;
@@ -20,21 +28,24 @@ interface Entry {
  * and the map is bounded.
  *
  * An entry is dropped when:
- * - this process changes the user's keys (`invalidate`);
+ * - this process changes the user's keys or roles (`invalidate`, with the revision the write
+ *   produced);
  * - usage counts for one of the user's keys were written (`invalidateKeys`): only the key
  *   list goes, so the next list shows the stored counts (at most one list reload per active
  *   user per flush interval) while the HA1 set, which usage cannot change, stays;
- * - anyone else (the CLI, another instance) changed users or keys: the store's revision,
- *   polled by `refresh`, moved. Their changes take effect within one poll interval.
+ * - anyone else (the CLI, another instance) changed users or keys: `refresh` found a revision
+ *   this process did not produce, or produced but has not applied yet. Their changes take
+ *   effect within one poll interval (plus the poll's own latency).
  * A load that was overtaken by an invalidation is returned but not kept.
  */
 export class UserCache {
   private readonly entries = new Map<string, Entry>();
   private readonly loading = new Map<string, Promise<UserCredentials | undefined>>();
   private readonly ownerOfKey = new Map<ObjectId, string>();
-  private revision: number | undefined;
-  /** Changes this process made (and reported) since the last poll: one revision bump each. */
-  private localChanges = 0;
+  /** This process's own writes, told apart from everyone else's by their revisions. */
+  private readonly revisions = new LocalRevisions();
+  private pollsStarted = 0;
+  private pollAnswered = 0;
   private generation = 0;
 
   constructor(
@@ -73,30 +84,41 @@ export class UserCache {
     return (await entry.keys) ?? undefined;
   }
 
-  /** This process changed the user's keys (one store write, one revision bump). */
-  invalidate(username: string): void {
-    this.localChanges++;
+  /** This process's write, which produced `revision`, changed the user's keys or roles. */
+  invalidate(username: string, revision: Revision): void {
     this.drop(username);
+    this.revisions.applied(revision);
   }
 
-  /** This process made one store write that may touch any number of users (an org's members). */
-  invalidateAll(): void {
-    this.localChanges++;
+  /** This process's write may have touched any number of users (an org's members). */
+  invalidateAll(revision: Revision): void {
     this.clear();
+    this.revisions.applied(revision);
   }
 
   /**
    * This process created a key (one store write): extend the entry in place rather than
    * reload it, since a reload reads every key the user holds. Copy-on-write, because a
-   * request being verified may hold the old credentials.
+   * request being verified may hold the old credentials. The entry may already hold the key
+   * when it was loaded between the commit and this call (a slow commit reply).
    */
-  addKey(username: string, credential: KeyCredential, record: ApiKeyRecord): void {
-    this.localChanges++;
+  addKey(
+    username: string,
+    credential: KeyCredential,
+    record: ApiKeyRecord,
+    revision: Revision,
+  ): void {
     this.generation++;
+    this.revisions.applied(revision);
     const entry = this.entries.get(username);
     if (!entry?.credentials) return;
-    const credentials = { ...entry.credentials, keys: [...entry.credentials.keys, credential] };
-    const keys = entry.keys?.then((list) => (list ? [...list, record] : null));
+    const held = entry.credentials.keys.some((key) => key.keyId === credential.keyId);
+    const credentials = held
+      ? entry.credentials
+      : { ...entry.credentials, keys: [...entry.credentials.keys, credential] };
+    const keys = entry.keys?.then((list) =>
+      list && !list.some((key) => key.id === record.id) ? [...list, record] : list,
+    );
     this.entries.set(username, keys ? { credentials, keys } : { credentials });
     this.ownerOfKey.set(credential.keyId, username);
   }
@@ -119,16 +141,17 @@ export class UserCache {
   }
 
   /**
-   * Drops everything when someone else changed users or keys since the last call. The
-   * revision moves by one per write; when it moved by exactly the number of changes this
-   * process reported, they were all ours and the cache already reflects them.
+   * Drops everything unless every write since the last poll is one of ours already applied
+   * (src/domain/local-revisions.ts). A clear comes after the read that saw a foreign
+   * revision, so every load kept after it (`generation`) started after that write committed.
    */
   async refresh(): Promise<void> {
-    const local = this.localChanges;
-    const revision = await this.source.credentialsRevision();
-    if (this.revision !== undefined && revision !== this.revision + local) this.clear();
-    this.revision = revision;
-    this.localChanges -= local;
+    const poll = ++this.pollsStarted;
+    const current = await this.source.credentialsRevision();
+    // Polls may overlap (a slow database): a later poll's answer already covers this one.
+    if (poll < this.pollAnswered) return;
+    this.pollAnswered = poll;
+    if (!this.revisions.advance(current)) this.clear();
   }
 
   private clear(): void {

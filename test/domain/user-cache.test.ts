@@ -42,14 +42,14 @@ describe('UserCache over a real store', () => {
       maxKeysPerUser: 100,
     });
     if (!issued.ok) throw new Error(issued.error);
-    return issued.value;
+    return { ...issued.value, revision: issued.revision };
   };
 
   it('extends an entry in place for its own new keys and keeps it across the poll', async () => {
     expect((await cache.credentials('carol'))?.keys).toHaveLength(1);
     expect(await cache.keys('carol')).toHaveLength(1);
-    const { credential, record } = await issue();
-    cache.addKey('carol', credential, record);
+    const { credential, record, revision } = await issue();
+    cache.addKey('carol', credential, record, revision);
     await cache.refresh();
     expect(cache.peek('carol')?.credentials?.keys.map((k) => k.keyId)).toContain(record.id);
     expect((await cache.keys('carol'))?.map((k) => k.id)).toContain(record.id);
@@ -59,7 +59,7 @@ describe('UserCache over a real store', () => {
   it('drops everything when someone else wrote, even alongside its own writes', async () => {
     await cache.credentials('carol');
     const mine = await issue();
-    cache.addKey('carol', mine.credential, mine.record);
+    cache.addKey('carol', mine.credential, mine.record, mine.revision);
     await issue(); // another writer: the cache is not told
     await cache.refresh();
     expect(cache.peek('carol')).toBeUndefined();

@@ -43,7 +43,7 @@ export function keyRoutes(scope: FastifyInstance, context: ConsoleContext): void
       );
     }
     const { record, credential, key } = issued.value;
-    users.addKey(user.username, credential, record);
+    users.addKey(user.username, credential, record, issued.revision);
     const signedIn = request.signedIn;
     if (signedIn)
       await context.reveals.put(signedIn.id, { userId: user.id, keyId: record.id, key });
@@ -60,7 +60,7 @@ export function keyRoutes(scope: FastifyInstance, context: ConsoleContext): void
       const keyId = idParam(request, 'keyId');
       const changed = keyId ? await store.setKeyEnabled(user.id, keyId, enabled) : undefined;
       if (!changed?.ok) return keyNotFound(request, reply, user);
-      users.invalidate(user.username);
+      users.invalidate(user.username, changed.revision);
       return seeOther(reply, withNotice(userPath(user), enabled ? 'key-enabled' : 'key-disabled'));
     });
   }
@@ -84,7 +84,7 @@ export function keyRoutes(scope: FastifyInstance, context: ConsoleContext): void
     const keyId = idParam(request, 'keyId');
     const deleted = keyId ? await store.deleteKey(user.id, keyId) : undefined;
     if (!deleted?.ok) return keyNotFound(request, reply, user);
-    users.invalidate(user.username);
+    users.invalidate(user.username, deleted.revision);
     return seeOther(reply, withNotice(userPath(user), 'key-deleted'));
   });
 }

@@ -81,7 +81,7 @@ export function orgRoutes(scope: FastifyInstance, context: ConsoleContext): void
     const deleted = org ? await store.deleteOrg(org.id) : undefined;
     if (!deleted?.ok) return orgNotFound(request, reply);
     // Roles live in each member's cached credentials.
-    context.api.users.invalidateAll();
+    context.api.users.invalidateAll(deleted.revision);
     return seeOther(reply, withNotice('/console/orgs', 'org-deleted'));
   });
 
@@ -132,7 +132,7 @@ export function orgRoutes(scope: FastifyInstance, context: ConsoleContext): void
     }
     const added = await store.setMembership(user.id, org.id, form.role);
     if (!added.ok) return orgNotFound(request, reply);
-    context.api.users.invalidate(user.username);
+    context.api.users.invalidate(user.username, added.revision);
     return seeOther(reply, withNotice(`/console/orgs/${org.id}`, 'member-added'));
   });
 }

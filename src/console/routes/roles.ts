@@ -19,7 +19,7 @@ export function roleRoutes(scope: FastifyInstance, context: ConsoleContext): voi
     notice: NoticeCode,
   ) => {
     if (!outcome.ok) return userNotFound(context, request, reply);
-    users.invalidate(outcome.value.username);
+    users.invalidate(outcome.value.username, outcome.revision);
     return seeOther(reply, withNotice(`/console/users/${outcome.value.id}`, notice));
   };
 

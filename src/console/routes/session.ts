@@ -186,7 +186,7 @@ export function sessionRoutes(scope: FastifyInstance, context: ConsoleContext): 
         passwordHash: await hashPassword(form.password),
       });
       if (created.ok) {
-        context.api.users.invalidate(created.value.username);
+        context.api.users.invalidate(created.value.username, created.revision);
         return signIn(reply, created.value, withNotice('/console/users', 'welcome'));
       }
       problems.username =

@@ -100,7 +100,7 @@ export function userRoutes(scope: FastifyInstance, context: ConsoleContext): voi
         ...(form.orgId ? { org: { orgId: form.orgId, roleName: role } } : {}),
       });
       if (created.ok) {
-        users.invalidate(created.value.username);
+        users.invalidate(created.value.username, created.revision);
         return seeOther(reply, withNotice(`/console/users/${created.value.id}`, 'user-created'));
       }
       if (created.error === 'username-taken') problems.username = 'That username is taken.';
@@ -139,7 +139,7 @@ export function userRoutes(scope: FastifyInstance, context: ConsoleContext): voi
         problems: tooLong(profile),
       });
     }
-    users.invalidate(user.username);
+    users.invalidate(user.username, updated.revision);
     return seeOther(reply, withNotice(`/console/users/${user.id}`, 'profile-saved'));
   });
 
@@ -185,7 +185,7 @@ export function userRoutes(scope: FastifyInstance, context: ConsoleContext): voi
     if (!user) return refused;
     const deleted = await store.deleteUser(user.id);
     if (!deleted.ok) return userNotFound(context, request, reply);
-    users.invalidate(user.username);
+    users.invalidate(user.username, deleted.revision);
     return seeOther(reply, withNotice('/console/users', 'user-deleted'));
   });
 }

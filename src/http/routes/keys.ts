@@ -54,7 +54,7 @@ export function keyRoutes(api: Api, context: ApiContext): void {
           `A user may hold at most ${context.maxKeysPerUser} API keys; delete one first.`,
         );
       }
-      users.addKey(user.username, issued.value.credential, issued.value.record);
+      users.addKey(user.username, issued.value.credential, issued.value.record, issued.revision);
       reply.code(201);
       return toCreatedApiKeyDocument(issued.value.record, issued.value.key);
     },
@@ -99,7 +99,7 @@ export function keyRoutes(api: Api, context: ApiContext): void {
       const user = await targetUser(store, request.principal, userId);
       const changed = await store.setKeyEnabled(user.id, keyId, request.body.enabled);
       if (!changed.ok) throw keyNotFound(keyId);
-      users.invalidate(user.username);
+      users.invalidate(user.username, changed.revision);
       return toApiKeyDocument(usage.withUnflushed(changed.value));
     },
   );
@@ -119,7 +119,7 @@ export function keyRoutes(api: Api, context: ApiContext): void {
       const user = await targetUser(store, request.principal, userId);
       const deleted = await store.deleteKey(user.id, keyId);
       if (!deleted.ok) throw keyNotFound(keyId);
-      users.invalidate(user.username);
+      users.invalidate(user.username, deleted.revision);
       return reply.code(204).send(null);
     },
   );
