@@ -1,13 +1,11 @@
 import { Type } from '@sinclair/typebox';
-import { mayActOnUser } from '../../domain/access.js';
 import type { UserRecord } from '../../domain/records.js';
 import type { ApiContext } from '../context.js';
-import { unauthorized } from '../errors.js';
 import { baseUrl } from '../links.js';
 import { ObjectIdString, RenderQuery, serializedAs } from '../schemas/common.js';
 import { toUserDocument, UserDocument } from '../schemas/user.js';
 import type { Api } from './api.js';
-import { targetUser } from './target-user.js';
+import { targetUser, targetUserByName } from './target-user.js';
 
 const UserParams = Type.Object({ userId: ObjectIdString });
 const UsernameParams = Type.Object({ username: Type.String({ minLength: 1, maxLength: 256 }) });
@@ -45,11 +43,7 @@ export function userRoutes(api: Api, context: ApiContext): void {
       },
     },
     async (request) => {
-      const { principal } = request;
-      const { username } = request.params;
-      if (principal?.username === username) return document(request, principal);
-      const user = principal ? await store.getUserByUsername(username) : undefined;
-      if (!user || !principal || !mayActOnUser(principal, user.id)) throw unauthorized();
+      const user = await targetUserByName(store, request.principal, request.params.username);
       return document(request, user);
     },
   );
