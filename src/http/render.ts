@@ -1,9 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
-// `pretty` and `envelope` apply to every response, errors and 401s included, so they are
-// read from the raw query before routing and validation. Invalid values (`pretty=yes`) are
-// still rejected by each route's query schema; here they just mean "not requested".
-// Without either flag the route's compiled response schema serializes as usual.
+// `pretty` and `envelope` apply to every JSON response, errors and 401s included, so they
+// are read from the raw query rather than each route's validated one. Invalid values
+// (`pretty=yes`) are still rejected by each route's query schema; here they just mean "not
+// requested". Without either flag the route's compiled response schema serializes as usual.
+//
+// The serializer is swapped in the preSerialization hook, not when the request arrives:
+// Fastify runs that hook only for an object about to become JSON, after `reply.send` has
+// set `application/json; charset=utf-8` (a serializer set earlier makes send skip that),
+// and never for a string, a Buffer or a stream, so HTML pages keep their own type and body.
 
 interface RenderOptions {
   readonly pretty: boolean;
@@ -34,9 +39,9 @@ function serializerFor(reply: FastifyReply, options: RenderOptions) {
 }
 
 export function registerRenderer(app: FastifyInstance): void {
-  app.addHook('onRequest', (request, reply, done) => {
+  app.addHook('preSerialization', (request, reply, payload, done) => {
     const options = renderOptions(request);
     if (options.pretty || options.envelope) reply.serializer(serializerFor(reply, options));
-    done();
+    done(null, payload);
   });
 }
