@@ -4,7 +4,8 @@
 // Verification order matters: cheap checks that need no secret come first; the nonce's
 // expiry is judged only after the response verifies, because `stale=true` tells the
 // client "your key is right, retry with a fresh nonce" and must never be said to someone
-// who does not hold the key (RFC 7616 §3.3 stale).
+// who does not hold the key (RFC 7616 §3.3 stale). The same holds for a nonce this
+// authenticator did not issue (see nonce.ts): authentic, but never accepted here.
 
 import type { KeyCredential } from '../domain/records.js';
 import { type Algorithm, hashOf, parseAlgorithm } from './algorithms.js';
@@ -25,6 +26,7 @@ export type RejectReason =
   | 'unknown-user'
   | 'wrong-response'
   | 'expired-nonce'
+  | 'foreign-nonce'
   | 'evicted-nonce'
   | 'nc-below-window'
   | 'replay';
@@ -47,6 +49,12 @@ export interface DigestAuthenticatorOptions {
   /** The first signs nonces; all verify (rotation). Each at least 16 bytes. */
   readonly nonceSecrets: readonly Buffer[];
   readonly nonceLifetimeMs?: number;
+  /**
+   * NONCE_ISSUER_BYTES written into every nonce; nonces naming another issuer are answered
+   * stale. Default: random per authenticator, i.e. per process start, because its replay
+   * window starts empty. Share one only among authenticators that share one replay state.
+   */
+  readonly nonceIssuer?: Buffer;
   readonly replayWindow?: ReplayWindowOptions;
   readonly now?: () => number;
 }
@@ -88,7 +96,12 @@ export function createDigestAuthenticator(
   const enabled: ReadonlySet<Algorithm> = new Set(algorithms);
   const lifetimeMs = options.nonceLifetimeMs ?? 300_000;
   const now = options.now ?? Date.now;
-  const nonces = createNonceCodec({ secrets: options.nonceSecrets, lifetimeMs, now });
+  const nonces = createNonceCodec({
+    secrets: options.nonceSecrets,
+    lifetimeMs,
+    now,
+    issuer: options.nonceIssuer,
+  });
   const window = new ReplayWindow(options.replayWindow);
   const dummy = dummyHa1s();
 
@@ -123,6 +136,9 @@ export function createDigestAuthenticator(
       if (match === undefined)
         return rejected(keys === undefined ? 'unknown-user' : 'wrong-response');
       if (nonce.kind === 'expired') return rejected('expired-nonce', true);
+      // This window never saw the nonce's nc values (it was issued to a window now gone, or
+      // to another process's): tracking it here would accept each of them once more.
+      if (nonce.kind === 'foreign') return rejected('foreign-nonce', true);
 
       window.purgeIssuedBefore(at - lifetimeMs);
       const keyId = match.key.keyId;

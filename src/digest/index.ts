@@ -23,6 +23,7 @@ export {
 export { authenticationInfo, challengeHeaders } from './challenge.js';
 export {
   createNonceCodec,
+  NONCE_ISSUER_BYTES,
   type NonceCodec,
   type NonceCodecOptions,
   type NonceStatus,

@@ -1,33 +1,56 @@
-// Stateless, authenticated nonces. Issuing a challenge must not allocate server state
-// (anyone can ask for one, unauthenticated), so the nonce carries its own issue time and
-// a MAC under a server secret shared by every instance:
+// Stateless, authenticated nonces, bound to their issuer. Issuing a challenge must not allocate
+// server state (anyone can ask for one, unauthenticated), so the nonce carries its own issue
+// time and a MAC under a server secret shared by every instance. Version 2:
 //
-//   version (1) | issued at, ms since epoch (6, big-endian) | random (8) | HMAC-SHA-256 (16)
+//   version (1) | issuer (8) | issued at, ms since epoch (6, big-endian) | random (8) | HMAC-SHA-256 (16)
 //
-// 31 bytes, base64url without padding: 42 characters, all token characters (so clients
-// may even send it unquoted). The random part makes two nonces issued in the same
-// millisecond differ; the MAC makes the issue time trustworthy.
+// 39 bytes, base64url without padding: 52 characters, all token characters (so clients may
+// even send it unquoted). The issuer names the replay window that will track the nonce's nc
+// values: only that window knows which were accepted, and a window is lost with its process.
+// So a nonce of another issuer (an earlier run of this process, another process sharing the
+// secret) is `foreign`: authentic, never tracked here, answered stale. The random part makes
+// two nonces of one issuer and millisecond differ; the MAC makes issuer and time trustworthy.
+//
+// Version 1, `version | issued at | random | MAC` (31 bytes, 42 characters), was issued before
+// issuers existed. It still authenticates, but always as foreign: a client holding one during
+// an upgrade is told to retry, and none of its (nonce, nc) can be accepted twice.
 
-import { createHmac, randomFillSync, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, randomFillSync, timingSafeEqual } from 'node:crypto';
 
-const VERSION = 1;
-const TIME_OFFSET = 1;
-const RANDOM_OFFSET = 7;
-const MAC_OFFSET = 15;
+/** The issuer's length in bytes. */
+export const NONCE_ISSUER_BYTES = 8;
 const MAC_LENGTH = 16;
-const NONCE_BYTES = MAC_OFFSET + MAC_LENGTH;
-const NONCE_CHARS = Math.ceil((NONCE_BYTES * 8) / 6);
+
+interface Layout {
+  readonly version: number;
+  readonly timeOffset: number;
+  /** The MAC covers every byte before it. */
+  readonly macOffset: number;
+  readonly bytes: number;
+  readonly chars: number;
+}
+
+function layout(version: number, timeOffset: number): Layout {
+  const macOffset = timeOffset + 6 + 8;
+  const bytes = macOffset + MAC_LENGTH;
+  return { version, timeOffset, macOffset, bytes, chars: Math.ceil((bytes * 8) / 6) };
+}
+
+const V1 = layout(1, 1);
+const ISSUER_OFFSET = 1;
+const V2 = layout(2, ISSUER_OFFSET + NONCE_ISSUER_BYTES);
 
 export type NonceStatus =
   | { readonly kind: 'valid'; readonly issuedAt: number }
   | { readonly kind: 'expired'; readonly issuedAt: number }
+  | { readonly kind: 'foreign'; readonly issuedAt: number }
   | { readonly kind: 'forged' };
 
 export interface NonceCodec {
   issue(): string;
   /** `at` lets a caller judge expiry at the same instant it uses elsewhere. */
   open(nonce: string, at?: number): NonceStatus;
-  /** Expiry alone, for a nonce whose authenticity is already established. */
+  /** Expiry alone, for a nonce whose authenticity and issuer are already established. */
   age(issuedAt: number, at: number): NonceStatus;
 }
 
@@ -35,6 +58,11 @@ export interface NonceCodecOptions {
   /** The first secret signs; all of them verify, so a secret can be rotated without a 401 storm. */
   readonly secrets: readonly Buffer[];
   readonly lifetimeMs: number;
+  /**
+   * NONCE_ISSUER_BYTES naming the replay window behind this codec; only nonces it names open
+   * as valid. Default: random, so every codec (every process start) is its own issuer.
+   */
+  readonly issuer?: Buffer;
   readonly now?: () => number;
 }
 
@@ -43,46 +71,62 @@ const FORGED: NonceStatus = { kind: 'forged' };
 export function createNonceCodec(options: NonceCodecOptions): NonceCodec {
   const { secrets, lifetimeMs } = options;
   const now = options.now ?? Date.now;
+  const issuer = Buffer.from(options.issuer ?? randomBytes(NONCE_ISSUER_BYTES));
   const signing = secrets[0];
   if (signing === undefined) throw new Error('createNonceCodec: at least one secret is required');
   // Short secrets would make the MAC guessable; refuse them at startup rather than weaken it.
   if (secrets.some((s) => s.length < 16)) {
     throw new Error('createNonceCodec: secrets must be at least 16 bytes');
   }
+  if (issuer.length !== NONCE_ISSUER_BYTES) {
+    throw new Error(`createNonceCodec: the issuer must be ${NONCE_ISSUER_BYTES} bytes`);
+  }
 
-  function mac(secret: Buffer, bytes: Buffer): Buffer {
+  function mac(secret: Buffer, bytes: Buffer, end: number): Buffer {
     return createHmac('sha256', secret)
-      .update(bytes.subarray(0, MAC_OFFSET))
+      .update(bytes.subarray(0, end))
       .digest()
       .subarray(0, MAC_LENGTH);
   }
 
+  function authentic(bytes: Buffer, macOffset: number): boolean {
+    const sent = bytes.subarray(macOffset);
+    let found = false;
+    // Try every secret even after a match: the loop's time should not say which one signed.
+    for (const secret of secrets) {
+      if (timingSafeEqual(mac(secret, bytes, macOffset), sent)) found = true;
+    }
+    return found;
+  }
+
   return {
     issue(): string {
-      const bytes = Buffer.allocUnsafe(NONCE_BYTES);
-      bytes[0] = VERSION;
-      bytes.writeUIntBE(now(), TIME_OFFSET, 6);
-      randomFillSync(bytes, RANDOM_OFFSET, MAC_OFFSET - RANDOM_OFFSET);
-      mac(signing, bytes).copy(bytes, MAC_OFFSET);
+      const bytes = Buffer.allocUnsafe(V2.bytes);
+      bytes[0] = V2.version;
+      issuer.copy(bytes, ISSUER_OFFSET);
+      bytes.writeUIntBE(now(), V2.timeOffset, 6);
+      randomFillSync(bytes, V2.timeOffset + 6, 8);
+      mac(signing, bytes, V2.macOffset).copy(bytes, V2.macOffset);
       return bytes.toString('base64url');
     },
 
     open(nonce: string, at: number = now()): NonceStatus {
       // Length first: never decode an attacker's megabyte.
-      if (nonce.length !== NONCE_CHARS) return FORGED;
+      const format = nonce.length === V2.chars ? V2 : nonce.length === V1.chars ? V1 : undefined;
+      if (format === undefined) return FORGED;
       const bytes = Buffer.from(nonce, 'base64url');
-      // Node's decoder skips invalid characters and ignores trailing bits; insist on the
-      // canonical spelling so one nonce has exactly one string (the replay window keys on it).
-      if (bytes.length !== NONCE_BYTES || bytes.toString('base64url') !== nonce) return FORGED;
-      if (bytes[0] !== VERSION) return FORGED;
-      const sent = bytes.subarray(MAC_OFFSET);
-      let authentic = false;
-      // Try every secret even after a match: the loop's time should not say which one signed.
-      for (const secret of secrets) {
-        if (timingSafeEqual(mac(secret, bytes), sent)) authentic = true;
-      }
-      if (!authentic) return FORGED;
-      return this.age(bytes.readUIntBE(TIME_OFFSET, 6), at);
+      // Node's decoder skips invalid characters, ignores trailing bits and takes + and / too;
+      // insist on the canonical spelling so one nonce has exactly one string (the replay
+      // window keys on it).
+      if (bytes.length !== format.bytes || bytes.toString('base64url') !== nonce) return FORGED;
+      if (bytes[0] !== format.version || !authentic(bytes, format.macOffset)) return FORGED;
+      const issuedAt = bytes.readUIntBE(format.timeOffset, 6);
+      const status = this.age(issuedAt, at);
+      if (status.kind === 'expired') return status;
+      const own =
+        format === V2 &&
+        issuer.compare(bytes, ISSUER_OFFSET, ISSUER_OFFSET + NONCE_ISSUER_BYTES) === 0;
+      return own ? status : { kind: 'foreign', issuedAt };
     },
 
     age(issuedAt: number, at: number): NonceStatus {

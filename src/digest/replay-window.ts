@@ -8,7 +8,7 @@
 // set; anything below the window is unknowable and answered as stale (the client retries
 // with a fresh nonce, which costs it one round trip and an attacker everything).
 //
-// Memory bound: at most `maxNonces` entries, each a 42-char nonce key, a small object and a
+// Memory bound: at most `maxNonces` entries, each a 52-char nonce key, a small object and a
 // bitmap of ncWindow bits: about 300 bytes, measured 30 MB of heap at the defaults
 // (100_000 × 256). Entries leave when their nonce expires (from the head of the
 // insertion queue, O(1) amortized per request) or, under a flood of fresh nonces,

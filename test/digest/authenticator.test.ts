@@ -10,6 +10,7 @@ import {
 } from '../../src/digest/index.js';
 import type { KeyCredential } from '../../src/domain/records.js';
 import { digestAuthorization, digestHex } from '../support/digest-client.js';
+import { versionOneNonce } from '../support/nonce-v1.js';
 
 const REALM = 'MMS Public API';
 const USER = 'alice@example.com';
@@ -267,6 +268,61 @@ describe('authenticator: rejection', () => {
     expect(auth.verify(short, { method: 'GET', uri: URI }, KEYS)).toEqual(
       rejectedWith('wrong-response'),
     );
+  });
+});
+
+describe('authenticator: nonces of another issuer (a restart, another process)', () => {
+  const foreign = { kind: 'rejected', stale: true, reason: 'foreign-nonce' };
+
+  it('a response accepted by one is answered stale by the next on the same secrets, never accepted', () => {
+    const before = setup();
+    const after = setup();
+    const c = before.challengeFor();
+    const h = header(c, 'first-key', 1);
+    expect(before.attempt(h).kind).toBe('authenticated');
+    // The captured header, and the same nonce with an nc the first never saw.
+    expect(after.attempt(h)).toEqual(foreign);
+    expect(after.attempt(h)).toEqual(foreign);
+    expect(after.attempt(header(c, 'first-key', 2))).toEqual(foreign);
+    expect(after.attempt(header(c, 'wrong', 3))).toEqual({
+      kind: 'rejected',
+      stale: false,
+      reason: 'wrong-response',
+    });
+    expect(after.auth.trackedNonces()).toBe(0);
+    // The honest client takes the fresh challenge that came with stale=true and gets in.
+    expect(after.attempt(header(after.challengeFor(), 'first-key', 1)).kind).toBe('authenticated');
+  });
+
+  it('an authenticator given the same issuer accepts its nonces (for one shared window)', () => {
+    const nonceIssuer = Buffer.alloc(8, 0x5a);
+    const first = setup({ nonceIssuer });
+    const second = setup({ nonceIssuer });
+    expect(second.attempt(header(first.challengeFor(), 'first-key', 1)).kind).toBe('authenticated');
+    expect(() => setup({ nonceIssuer: Buffer.alloc(7) })).toThrow(/issuer/);
+  });
+
+  it('a version-1 nonce: stale when the response verifies, not when forged or the key is wrong', () => {
+    const { attempt, advance } = setup({ nonceLifetimeMs: 1000 });
+    const v1 = versionOneNonce(Buffer.alloc(32, 7), 1_700_000_000_000);
+    const c = `Digest realm="${REALM}", nonce="${v1}", algorithm=MD5, qop="auth"`;
+    expect(attempt(header(c, 'first-key', 1))).toEqual(foreign);
+    expect(attempt(header(c, 'first-key', 1))).toEqual(foreign);
+    expect(attempt(header(c, 'wrong', 2))).toMatchObject({
+      stale: false,
+      reason: 'wrong-response',
+    });
+    const forgedNonce = versionOneNonce(Buffer.alloc(32, 8), 1_700_000_000_000);
+    expect(attempt(header(c.replace(v1, forgedNonce), 'first-key', 1))).toEqual({
+      kind: 'rejected',
+      stale: false,
+      reason: 'forged-nonce',
+    });
+    advance(1001);
+    expect(attempt(header(c, 'first-key', 3))).toMatchObject({
+      stale: true,
+      reason: 'expired-nonce',
+    });
   });
 });
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createNonceCodec } from '../../src/digest/index.js';
+import { createNonceCodec, NONCE_ISSUER_BYTES } from '../../src/digest/index.js';
 import { loadNonceSecrets, rotateNonceSecret } from '../../src/domain/nonce-secrets.js';
 import { type FreshStore, freshStore } from '../support/databases.js';
 
@@ -20,16 +20,18 @@ describe('nonce secrets', () => {
 
   it('rotate to a new signing secret while nonces signed with the old one still verify', async () => {
     const [old] = await loadNonceSecrets(fresh.store);
-    const before = createNonceCodec({ secrets: [old!], lifetimeMs: 300_000 });
+    // One issuer throughout: this is about secrets, not about which run issued the nonce.
+    const issuer = Buffer.alloc(NONCE_ISSUER_BYTES, 3);
+    const before = createNonceCodec({ secrets: [old!], lifetimeMs: 300_000, issuer });
     const nonce = before.issue();
     await rotateNonceSecret(fresh.store);
     const secrets = await loadNonceSecrets(fresh.store);
     expect(secrets).toHaveLength(2);
     expect(secrets[0]).not.toEqual(old);
     expect(secrets[1]).toEqual(old);
-    const after = createNonceCodec({ secrets, lifetimeMs: 300_000 });
+    const after = createNonceCodec({ secrets, lifetimeMs: 300_000, issuer });
     expect(after.open(nonce).kind).toBe('valid');
-    const onlyNew = createNonceCodec({ secrets: [secrets[0]!], lifetimeMs: 300_000 });
+    const onlyNew = createNonceCodec({ secrets: [secrets[0]!], lifetimeMs: 300_000, issuer });
     expect(onlyNew.open(nonce).kind).toBe('forged');
   });
 });
