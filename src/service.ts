@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { pino } from 'pino';
+import { type DestinationStream, pino } from 'pino';
 import type { ServerConfig } from './config.js';
 import { randomToken } from './console/tokens.js';
 import { createDigestAuthenticator } from './digest/index.js';
@@ -8,6 +8,7 @@ import { realmFixedMessage, resolveRealm } from './domain/realm.js';
 import { FailureThrottle } from './domain/throttle.js';
 import { UserCache } from './domain/user-cache.js';
 import { buildApp } from './http/app.js';
+import { redactQuerySecrets } from './http/log-redaction.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 import { UsageCounter } from './usage/usage-counter.js';
@@ -17,8 +18,19 @@ export class ConfigurationError extends Error {}
 // Secrets never reach a log line, whatever the level.
 const REDACT = ['req.headers.authorization', 'headers.authorization', 'key', 'ha1', 'password'];
 
-export function createLogger(level: ServerConfig['logLevel']): FastifyBaseLogger {
-  return pino({ level, redact: { paths: REDACT, censor: '[redacted]' } });
+/** The process's logger: JSON lines on standard output, or on `destination` (tests). */
+export function createLogger(
+  level: ServerConfig['logLevel'],
+  destination?: DestinationStream,
+): FastifyBaseLogger {
+  const options = {
+    level,
+    redact: { paths: REDACT, censor: '[redacted]' },
+    // URLs reach log lines in many fields (the access log, Fastify's error messages and
+    // stacks): the finished line is cleaned, whichever field quoted one.
+    hooks: { streamWrite: redactQuerySecrets },
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export interface Service {
