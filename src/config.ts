@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { InvalidArgumentError, Option } from 'commander';
 import { type Algorithm, parseAlgorithm } from './digest/index.js';
+import { PUBLIC_URL_PROBLEMS, type PublicUrl, parsePublicUrl } from './http/public-url.js';
 
 /** Everything `keyward serve` can be told, after parsing and validation. */
 export interface ServerConfig {
@@ -10,7 +11,7 @@ export interface ServerConfig {
   /** Undefined means "the realm already stored in the database, or the default". */
   readonly realm: string | undefined;
   readonly digestAlgorithms: readonly Algorithm[];
-  readonly publicUrl: string | undefined;
+  readonly publicUrl: PublicUrl | undefined;
   /**
    * Proxies (addresses, CIDR ranges or proxy-addr's names such as `loopback`) whose
    * X-Forwarded-For/-Proto/-Host are believed; empty: none, the peer is the client.
@@ -61,17 +62,11 @@ function algorithms(value: string): Algorithm[] {
   return parsed as Algorithm[];
 }
 
-function publicUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new InvalidArgumentError('expected an absolute http(s) URL');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new InvalidArgumentError('expected an http or https URL');
-  }
-  return value.replace(/\/+$/, '');
+/** `--public-url` (and its KEYWARD_PUBLIC_URL), for `serve` and the CLI's --json links. */
+export function publicUrl(value: string): PublicUrl {
+  const parsed = parsePublicUrl(value);
+  if (!parsed.ok) throw new InvalidArgumentError(PUBLIC_URL_PROBLEMS[parsed.error]);
+  return parsed.value;
 }
 
 // The names proxy-addr (Fastify's trustProxy) knows for well-known ranges.
@@ -220,7 +215,7 @@ export function toServerConfig(options: Record<string, unknown>): ServerConfig {
     port: Number(options.port),
     realm: options.realm === undefined ? undefined : String(options.realm),
     digestAlgorithms: options.digestAlgorithms as Algorithm[],
-    publicUrl: options.publicUrl === undefined ? undefined : String(options.publicUrl),
+    publicUrl: options.publicUrl as PublicUrl | undefined,
     trustProxy: options.trustProxy as string[],
     nonceLifetimeSeconds: Number(options.nonceLifetime),
     maxKeysPerUser: Number(options.maxKeysPerUser),

@@ -1,16 +1,19 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { databaseOption } from '../config.js';
+import { databaseOption, publicUrl } from '../config.js';
 import { isObjectId } from '../domain/ids.js';
 import { hashPassword, passwordProblem } from '../domain/passwords.js';
 import type { UserRecord } from '../domain/records.js';
+import type { PublicUrl } from '../http/public-url.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { CliError } from './output.js';
 
+const DEFAULT_PUBLIC_URL = 'http://127.0.0.1:8080';
+
 export interface CommonOptions {
   database: string;
   json?: boolean;
-  publicUrl?: string;
+  publicUrl?: PublicUrl;
 }
 
 /** `--database`, `--json` and `--public-url` (for links in JSON documents) on every command. */
@@ -23,7 +26,8 @@ export function withCommonOptions(command: Command): Command {
     .addOption(
       new Option('--public-url <url>', 'base URL for links in --json output')
         .env('KEYWARD_PUBLIC_URL')
-        .default('http://127.0.0.1:8080'),
+        .default(publicUrl(DEFAULT_PUBLIC_URL), DEFAULT_PUBLIC_URL)
+        .argParser(publicUrl),
     );
 }
 
@@ -53,7 +57,7 @@ export async function findUser(store: Store, username: string): Promise<UserReco
 }
 
 export const apiBase = (options: CommonOptions) =>
-  `${(options.publicUrl ?? 'http://127.0.0.1:8080').replace(/\/+$/, '')}/api/atlas/v1.0`;
+  `${options.publicUrl?.base ?? DEFAULT_PUBLIC_URL}/api/atlas/v1.0`;
 
 /** One password from standard input (a trailing newline is not part of it), hashed. */
 export async function passwordFromStdin(): Promise<string> {

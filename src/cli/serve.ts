@@ -31,7 +31,7 @@ export function serveCommand(): Command {
     // Said on stderr whatever the log level, for people and for scripts that start keyward.
     process.stderr.write(`keyward: serving on ${address}\n`);
     if (service.consoleSetupToken && !(await service.store.hasConsoleAccount())) {
-      const base = config.publicUrl ?? address;
+      const base = config.publicUrl?.base ?? address;
       process.stderr.write(
         `keyward: nobody can sign in to the web console yet. To create its first administrator, open\n  ${base}/console/setup?token=${service.consoleSetupToken}\n`,
       );

@@ -31,7 +31,7 @@ export async function registerConsole(
   api: ApiContext,
   options: ConsoleOptions,
 ): Promise<void> {
-  const secure = api.publicUrl?.startsWith('https:') ?? false;
+  const secure = api.publicUrl?.https ?? false;
   const context: ConsoleContext = {
     api,
     sessions: new ConsoleSessions(api.store, {

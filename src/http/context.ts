@@ -4,6 +4,7 @@ import type { FailureThrottle } from '../domain/throttle.js';
 import type { UserCache } from '../domain/user-cache.js';
 import type { Store } from '../store/store.js';
 import type { UsageCounter } from '../usage/usage-counter.js';
+import type { PublicUrl } from './public-url.js';
 
 /** What the routes and plugins need; built once per process by `createService`. */
 export interface ApiContext {
@@ -14,7 +15,7 @@ export interface ApiContext {
   readonly throttle: FailureThrottle;
   readonly usage: UsageCounter;
   readonly realm: string;
-  readonly publicUrl: string | undefined;
+  readonly publicUrl: PublicUrl | undefined;
   readonly maxKeysPerUser: number;
 }
 

@@ -1,12 +1,13 @@
 import type { FastifyRequest } from 'fastify';
+import type { PublicUrl } from './public-url.js';
 import type { Link } from './schemas/common.js';
 
 /**
  * Absolute URLs for `links`: the configured public base URL, or else the request's own
  * scheme and Host (what the client used, so links work through port forwards).
  */
-export function baseUrl(request: FastifyRequest, publicUrl: string | undefined): string {
-  if (publicUrl) return publicUrl.replace(/\/+$/, '');
+export function baseUrl(request: FastifyRequest, publicUrl: PublicUrl | undefined): string {
+  if (publicUrl) return publicUrl.base;
   return `${request.protocol}://${request.host}`;
 }
 
@@ -34,6 +35,6 @@ export function pageLinks(href: string, page: PageState): Link[] {
 }
 
 /** The absolute URL of the requested resource, without its query. */
-export function selfHref(request: FastifyRequest, publicUrl: string | undefined): string {
+export function selfHref(request: FastifyRequest, publicUrl: PublicUrl | undefined): string {
   return baseUrl(request, publicUrl) + requestPath(request);
 }

@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { publicUrl } from '../../src/config.js';
 import { CONTENT_SECURITY_POLICY } from '../../src/console/security-headers.js';
 import { hashPassword } from '../../src/domain/passwords.js';
 import { createService } from '../../src/service.js';
@@ -504,7 +505,7 @@ describe('web console', () => {
   });
 
   describe('behind an https public URL', () => {
-    beforeEach(() => start({ publicUrl: 'https://keys.example.com' }));
+    beforeEach(() => start({ publicUrl: publicUrl('https://keys.example.com') }));
 
     it('uses __Host- cookies marked Secure', async () => {
       const response = await admin.signIn('root', PASSWORD);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { publicUrl } from '../../src/config.js';
 import { newObjectId } from '../../src/domain/ids.js';
 import { keyMaterial } from '../../src/domain/keys.js';
 import { ATLAS, TestApi } from '../support/api.js';
@@ -104,7 +105,9 @@ describe('list pagination', () => {
   });
 
   it('uses the configured public URL for links', async () => {
-    const other = await TestApi.start({ publicUrl: 'https://keys.example.com/base' });
+    const other = await TestApi.start({
+      publicUrl: publicUrl('https://keys.example.com/base'),
+    });
     try {
       const res = await other.request({
         url: `${ATLAS}/users/${other.alice.user.id}/keys`,
