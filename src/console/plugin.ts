@@ -13,6 +13,7 @@ import { sessionRoutes } from './routes/session.js';
 import { userRoutes } from './routes/users.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { ConsoleSessions } from './sessions.js';
+import { SetupToken } from './setup-token.js';
 import { sameToken } from './tokens.js';
 import { messagePage } from './views/messages.js';
 import { withNotice } from './views/notices.js';
@@ -41,7 +42,7 @@ export async function registerConsole(
     reveals: new KeyReveals(api.store),
     assets: await loadAssets(),
     cookies: { ...cookieNames(secure), secure },
-    setupToken: options.setupToken,
+    setupToken: new SetupToken(options.setupToken),
   };
   const prune = setInterval(() => {
     context.sessions.prune().catch((error) => app.log.warn({ err: error }, 'session prune failed'));

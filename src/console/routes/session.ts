@@ -5,6 +5,7 @@ import { createUser, isValidUsername, USERNAME_RULE } from '../../domain/users.j
 import type { ConsoleContext } from '../context.js';
 import { fields, frameOf, safeNext, seeOther, sendPage, text } from '../requests.js';
 import { mayUseConsole } from '../sessions.js';
+import type { SetupClaim, SetupRefusal } from '../setup-token.js';
 import { randomToken, sameToken } from '../tokens.js';
 import { messagePage } from '../views/messages.js';
 import { withNotice } from '../views/notices.js';
@@ -136,27 +137,23 @@ export function sessionRoutes(scope: FastifyInstance, context: ConsoleContext): 
     return seeOther(reply, withNotice('/console/sign-in', 'signed-out'));
   });
 
-  // First run: whoever holds the token `keyward serve` printed creates the first GLOBAL_OWNER.
-  const setupClosed = async (request: FastifyRequest, reply: FastifyReply, token: string) => {
-    if (await store.hasConsoleAccount()) return seeOther(reply, '/console/sign-in');
-    if (!sameToken(token, context.setupToken)) {
-      return sendPage(
-        reply,
-        403,
-        messagePage(
-          frameOf(context, request),
-          'Setup link not valid',
-          'Use the setup link that "keyward serve" printed when it started; it changes at every start.',
-        ),
-      );
-    }
-    return undefined;
+  // First run: whoever holds the token `keyward serve` printed creates one GLOBAL_OWNER.
+  const setupRefused = (request: FastifyRequest, reply: FastifyReply, refusal: SetupRefusal) => {
+    const [status, title, message] = SETUP_REFUSALS[refusal];
+    return sendPage(reply, status, messagePage(frameOf(context, request), title, message));
+  };
+  // Once anyone can sign in, set up here or by the CLI, the link has done its job for good.
+  const setupDone = async () => {
+    if (!(await store.hasConsoleAccount())) return false;
+    context.setupToken.retire();
+    return true;
   };
 
   scope.get('/setup', async (request, reply) => {
+    if (await setupDone()) return seeOther(reply, '/console/sign-in');
     const token = text(request.query, 'token');
-    const closed = await setupClosed(request, reply, token);
-    if (closed) return closed;
+    const refusal = context.setupToken.check(token);
+    if (refusal) return setupRefused(request, reply, refusal);
     return sendPage(
       reply,
       200,
@@ -167,11 +164,14 @@ export function sessionRoutes(scope: FastifyInstance, context: ConsoleContext): 
     );
   });
 
-  scope.post('/setup', async (request, reply) => {
-    if (!formTokenMatches(request)) return refuseForm(request, reply);
-    const form = fields(request.body, ['token', 'username', 'password', 'confirm']);
-    const closed = await setupClosed(request, reply, form.token);
-    if (closed) return closed;
+  // Runs holding the claim: spends it once a user exists, gives it back on a refused form.
+  const createFirstAdmin = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    form: SetupForm,
+    claim: SetupClaim,
+  ) => {
+    if (await setupDone()) return seeOther(reply, '/console/sign-in');
     const problems: Record<string, string> = {};
     if (!isValidUsername(form.username)) {
       problems.username = USERNAME_RULE;
@@ -186,12 +186,14 @@ export function sessionRoutes(scope: FastifyInstance, context: ConsoleContext): 
         passwordHash: await hashPassword(form.password),
       });
       if (created.ok) {
+        claim.spend();
         context.api.users.invalidate(created.value.username, created.revision);
         return signIn(reply, created.value, withNotice('/console/users', 'welcome'));
       }
       problems.username =
         created.error === 'username-taken' ? 'That username is taken.' : USERNAME_RULE;
     }
+    claim.release();
     return sendPage(
       reply,
       400,
@@ -202,5 +204,39 @@ export function sessionRoutes(scope: FastifyInstance, context: ConsoleContext): 
         problems,
       }),
     );
+  };
+
+  scope.post('/setup', async (request, reply) => {
+    if (!formTokenMatches(request)) return refuseForm(request, reply);
+    const form = fields(request.body, SETUP_FIELDS);
+    // Claimed before any await: of concurrent forms with the token, one goes on.
+    const claim = context.setupToken.claim(form.token);
+    if (!claim.ok) return setupRefused(request, reply, claim.error);
+    // A failure cannot tell whether a user was written: it spends the link too.
+    return createFirstAdmin(request, reply, form, claim.value).catch((error: unknown) => {
+      claim.value.spend();
+      throw error;
+    });
   });
 }
+
+const SETUP_FIELDS = ['token', 'username', 'password', 'confirm'] as const;
+type SetupForm = Record<(typeof SETUP_FIELDS)[number], string>;
+
+const SETUP_REFUSALS: Record<SetupRefusal, readonly [number, string, string]> = {
+  wrong: [
+    403,
+    'Setup link not valid',
+    'Use the setup link that "keyward serve" printed when it started; it changes at every start.',
+  ],
+  spent: [
+    403,
+    'Setup link already used',
+    'This setup link has created an administrator and works only once. Create an account with: keyward users create --username NAME --global-owner --password-stdin, or restart keyward serve for a new link.',
+  ],
+  busy: [
+    409,
+    'Setup in progress',
+    'Another form with this setup link is being handled right now. Wait a moment, then send the form again.',
+  ],
+};
