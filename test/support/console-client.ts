@@ -13,11 +13,13 @@ export class ConsoleClient {
   constructor(
     private readonly app: FastifyInstance,
     private readonly cookies = new Map<string, string>(),
+    /** Sent with every request, e.g. the X-Forwarded-For of a client behind a proxy. */
+    private readonly headers: Readonly<Record<string, string>> = {},
   ) {}
 
   /** The same browser talking to another instance (as behind a load balancer). */
   on(app: FastifyInstance): ConsoleClient {
-    return new ConsoleClient(app, this.cookies);
+    return new ConsoleClient(app, this.cookies, this.headers);
   }
 
   get(url: string): Promise<LightMyRequestResponse> {
@@ -38,7 +40,7 @@ export class ConsoleClient {
     url: string,
     body: { readonly contentType?: string; readonly payload?: string } = {},
   ): Promise<LightMyRequestResponse> {
-    const headers = this.cookieHeader();
+    const headers = { ...this.headers, ...this.cookieHeader() };
     if (body.contentType !== undefined) headers['content-type'] = body.contentType;
     return this.remember(await this.app.inject({ method, url, headers, payload: body.payload }));
   }

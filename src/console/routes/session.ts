@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { FairQueue } from '../../domain/fair-queue.js';
 import { hashPassword, passwordProblem, verifyPassword } from '../../domain/passwords.js';
 import type { UserRecord } from '../../domain/records.js';
 import { createUser, isValidUsername, USERNAME_RULE } from '../../domain/users.js';
@@ -19,9 +20,16 @@ const dummy = () => {
   return dummyHash;
 };
 
+// scrypt runs in libuv's pool (4 threads unless UV_THREADPOOL_SIZE says otherwise): two
+// at a time leave the rest to everything else. Ten sign-ins at once are plenty for an
+// administrators' console, and a full wait drains in under a second (about 0.1 s each).
+const HASHING = { concurrency: 2, maxWaiting: 8 };
+const BUSY_RETRY_SECONDS = 2;
+
 /** Sign-in, sign-out and first-run setup: the console's only pages without a session. */
 export function sessionRoutes(scope: FastifyInstance, context: ConsoleContext): void {
   const { store, throttle } = context.api;
+  const hashing = new FairQueue(HASHING);
   const { cookies, sessions } = context;
   const cookieOptions = {
     path: '/',
@@ -102,25 +110,31 @@ export function sessionRoutes(scope: FastifyInstance, context: ConsoleContext): 
         ),
       );
 
-    const throttleKeys = [`console-ip:${request.ip}`, `console-user:${form.username}`];
-    const wait = Math.max(...throttleKeys.map((key) => throttle.retryAfter(key)));
-    if (wait > 0) {
-      reply.header('retry-after', String(wait));
-      return again(429, `Too many failed sign-ins. Try again in ${wait} seconds.`);
+    // Counted before any hashing: concurrent guesses cannot all pass one check.
+    const attempt = throttle.attempt([`console-ip:${request.ip}`, `console-user:${form.username}`]);
+    if (attempt.kind === 'refused') {
+      reply.header('retry-after', String(attempt.retryAfter));
+      return again(429, `Too many failed sign-ins. Try again in ${attempt.retryAfter} seconds.`);
     }
     const [user, hash] = await Promise.all([
       store.getUserByUsername(form.username),
       store.getPasswordHash(form.username),
     ]);
-    const passwordOk = await verifyPassword(form.password, hash ?? (await dummy()));
-    if (!user || !hash || !passwordOk || !mayUseConsole(user)) {
-      for (const key of throttleKeys) throttle.fail(key);
+    const checked = await hashing.run(request.ip, async () =>
+      verifyPassword(form.password, hash ?? (await dummy())),
+    );
+    if (checked.kind === 'busy') {
+      attempt.ticket.withdraw();
+      reply.header('retry-after', String(BUSY_RETRY_SECONDS));
+      return again(503, `Too many sign-ins at once. Try again in ${BUSY_RETRY_SECONDS} seconds.`);
+    }
+    if (!user || !hash || !checked.value || !mayUseConsole(user)) {
       return again(
         401,
         'Wrong username or password, or this account may not use the console (GLOBAL_OWNERs only).',
       );
     }
-    for (const key of throttleKeys) throttle.succeed(key);
+    attempt.ticket.succeed();
     request.log.info({ username: user.username }, 'console sign-in');
     return signIn(reply, user, next);
   });
