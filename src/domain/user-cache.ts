@@ -8,12 +8,17 @@ import type {
   PageRequest,
   Revision,
 } from './records.js';
+import { MAX_USERNAME_LENGTH } from './users.js';
 
 export interface UserSource {
   loadCredentials(username: string): Promise<UserCredentials | undefined>;
   listKeys(userId: ObjectId, page: PageRequest): Promise<Page<ApiKeyRecord>>;
   credentialsRevision(): Promise<number>;
 }
+
+// Longer names cannot exist: unknown without a lookup, and never held (their size is the
+// sender's choice).
+const TOO_LONG = { credentials: undefined } as const;
 
 interface Entry {
   readonly credentials: UserCredentials | undefined;
@@ -58,11 +63,12 @@ export class UserCache {
 
   /** The cached entry, if any: lets the hot path stay synchronous. */
   peek(username: string): { readonly credentials: UserCredentials | undefined } | undefined {
+    if (username.length > MAX_USERNAME_LENGTH) return TOO_LONG;
     return this.entries.get(username);
   }
 
   async credentials(username: string): Promise<UserCredentials | undefined> {
-    const cached = this.entries.get(username);
+    const cached = this.peek(username);
     if (cached) return cached.credentials;
     let pending = this.loading.get(username);
     if (!pending) {

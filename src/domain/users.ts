@@ -39,6 +39,7 @@ export function profileProblems(profile: Partial<Profile>): (keyof Profile)[] {
 // would make HA1 ambiguous, quotes and backslashes are escaped inconsistently by clients,
 // and control characters have no business in either.
 const FORBIDDEN = /[:"\\\p{Cc}]/u;
+export const MAX_USERNAME_LENGTH = 256;
 
 /** The rule `isValidUsername` checks, as a sentence for error messages. */
 export const USERNAME_RULE =
@@ -47,7 +48,7 @@ export const USERNAME_RULE =
 export function isValidUsername(username: string): boolean {
   return (
     username.length >= 1 &&
-    username.length <= 256 &&
+    username.length <= MAX_USERNAME_LENGTH &&
     username.trim() === username &&
     !FORBIDDEN.test(username)
   );

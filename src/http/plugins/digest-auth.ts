@@ -19,6 +19,14 @@ export function digestAuthentication(context: ApiContext) {
       .header('WWW-Authenticate', authenticator.challenge(stale))
       .send(UNAUTHORIZED_BODY);
 
+  const refuseIfLocked = (reply: FastifyReply, clientKey: string, userKey: string) => {
+    const wait = Math.max(throttle.retryAfter(clientKey), throttle.retryAfter(userKey));
+    if (wait > 0) {
+      reply.header('Retry-After', String(wait));
+      throw new ApiError('RATE_LIMITED', `Too many failed authentications; retry in ${wait} s.`);
+    }
+  };
+
   return async (
     request: FastifyRequest,
     reply: FastifyReply,
@@ -31,14 +39,15 @@ export function digestAuthentication(context: ApiContext) {
     const { username } = parsed.credentials;
     const clientKey = `ip:${request.ip}`;
     const userKey = `user:${username}`;
-    // Checked before verifying, so a locked-out guesser learns nothing, right key or not.
-    const wait = Math.max(throttle.retryAfter(clientKey), throttle.retryAfter(userKey));
-    if (wait > 0) {
-      reply.header('Retry-After', String(wait));
-      throw new ApiError('RATE_LIMITED', `Too many failed authentications; retry in ${wait} s.`);
-    }
+    // Checked before verifying, so a locked-out guesser learns nothing, right key or not;
+    // and before loading, so a locked-out client costs no lookup.
+    refuseIfLocked(reply, clientKey, userKey);
     const cached = users.peek(username);
     const principal = cached ? cached.credentials : await users.credentials(username);
+    // Checked again after the load, and from here to the record nothing awaits: guesses
+    // that arrived together cannot all pass one check. Successes are never counted, so
+    // any number of concurrent right answers from one client go through.
+    if (!cached) refuseIfLocked(reply, clientKey, userKey);
     const outcome = authenticator.verify(
       parsed.credentials,
       { method: request.raw.method ?? 'GET', uri: request.raw.url ?? '' },
