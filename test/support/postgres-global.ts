@@ -2,6 +2,7 @@
 // `inject('postgresUrl')` and create their own database in it (see databases.ts).
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
+import { keepExitCode } from './exit-code.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -10,6 +11,7 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  keepExitCode();
   const started = Date.now();
   const postgres = await startEmbeddedPostgres('keyward-pg-', (error) =>
     console.error('[postgres]', error),
