@@ -12,7 +12,8 @@ interface UserDocument {
   roles: { orgId?: string; roleName: string }[];
 }
 
-describe('roles from the CLI after a user exists', () => {
+// Each CLI call starts Node: 0.3 s on an idle machine, seconds on a loaded 2-core one.
+describe('roles from the CLI after a user exists', { timeout: 120_000 }, () => {
   const folder = mkdtempSync(join(tmpdir(), 'keyward-roles-'));
   const db = ['--database', join(folder, 'keyward.db')];
   afterAll(() => rmSync(folder, { recursive: true, force: true }));

@@ -100,7 +100,8 @@ describe('a served process, end to end', () => {
   });
 });
 
-describe('the keyward command', () => {
+// Each CLI call starts Node: 0.3 s on an idle machine, seconds on a loaded 2-core one.
+describe('the keyward command', { timeout: 120_000 }, () => {
   it('serve on an empty database prints the commands that make the first org, user and key', async () => {
     const server = await ServerProcess.start();
     try {
