@@ -54,6 +54,10 @@ export interface LoadResult {
   readonly unexpected: Readonly<Record<string, number>>;
   readonly errors: number;
   readonly timeouts: number;
+  /** wrk only: 401s that said stale=true (a nonce this process did not accept as its own). */
+  readonly stale?: number;
+  /** wrk only: requests that found their thread's precomputed headers used up. */
+  readonly exhausted?: number;
 }
 
 // Enough for 8 s at 250k req/s; beyond it latencies are sampled no further (counts are).
