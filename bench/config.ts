@@ -1,6 +1,6 @@
 // What `npm run bench` can be told, all through the environment:
 //
-//   BENCH_SCENARIOS    letters of the scenarios to run (default abcdef; e.g. "a,b" or "ab")
+//   BENCH_SCENARIOS    letters of the scenarios to run (default abcdefg; e.g. "a,b" or "ab")
 //   BENCH_DURATION     seconds per measured run (default 6)
 //   BENCH_WARMUP       seconds of unmeasured load per arm before the first round (default 2)
 //   BENCH_ROUNDS       alternating rounds over keyward / Apache / bare node (default 3)
@@ -8,10 +8,13 @@
 //   BENCH_KEYWARD_ARGS extra `keyward serve` flags, e.g. "--log-level warn"
 //   BENCH_CPU_PROF     a folder: keyward runs under `node --cpu-prof` and writes its profiles there
 //   BENCH_RESULTS      where the JSON goes (default bench/results)
+//   BENCH_WRK_THREADS  wrk threads in scenario g, each with its own nonce (default 2)
+//   BENCH_WRK_MAX_RPS  the fastest any server could go here; scenario g precomputes headers
+//                      for this rate × the duration, with headroom (default 60000)
 
 import { resolve } from 'node:path';
 
-export const SCENARIO_IDS = ['a', 'b', 'c', 'd', 'e', 'f'] as const;
+export const SCENARIO_IDS = ['a', 'b', 'c', 'd', 'e', 'f', 'g'] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
 
 export interface BenchConfig {
@@ -23,6 +26,8 @@ export interface BenchConfig {
   readonly keywardArgs: readonly string[];
   readonly cpuProfDir?: string;
   readonly resultsDir: string;
+  readonly wrkThreads: number;
+  readonly wrkMaxRps: number;
 }
 
 function integer(name: string, fallback: number, min: number, max: number): number {
@@ -61,5 +66,10 @@ export function readConfig(): BenchConfig {
     keywardArgs: (process.env.BENCH_KEYWARD_ARGS ?? '').split(/\s+/).filter(Boolean),
     ...(cpuProf ? { cpuProfDir: resolve(cpuProf) } : {}),
     resultsDir: resolve(process.env.BENCH_RESULTS ?? new URL('results', import.meta.url).pathname),
+    // Two threads: one per core. One per connection (BENCH_WRK_THREADS=50) gives each
+    // connection its own nonce but measured twice wrk's CPU per request here.
+    wrkThreads: integer('BENCH_WRK_THREADS', 2, 1, 1000),
+    // Above the bare node:http ceiling wrk measured here (51,679 req/s).
+    wrkMaxRps: integer('BENCH_WRK_MAX_RPS', 60_000, 100, 1_000_000),
   };
 }

@@ -90,7 +90,11 @@ export function resetPeakRss(pid: number): boolean {
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
-/** User + system CPU seconds used so far by a process and its live descendants. */
+/**
+ * User + system CPU seconds used so far by a process and its live descendants; for 'self',
+ * the bench process plus the children it has reaped (a wrk run that has ended), so a
+ * difference across a run counts the load generator whichever one it was.
+ */
 export function cpuSeconds(pid: number | 'self'): number {
   let ticks = 0;
   for (const p of pid === 'self' ? ['self'] : processTree(pid)) {
@@ -98,6 +102,7 @@ export function cpuSeconds(pid: number | 'self'): number {
       const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       ticks += Number(fields[11]) + Number(fields[12]);
+      if (p === 'self') ticks += Number(fields[13]) + Number(fields[14]);
     } catch {
       // exited
     }

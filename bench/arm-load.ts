@@ -1,0 +1,35 @@
+// One arm's load against its target, from the arm's generator. Preparing (for wrk: asking
+// for nonces and hashing every header) happens before `run`, outside the measured time
+// and outside the CPU counted for the run.
+
+import type { Arm } from './arms.js';
+import { runLoad } from './load/digest-autocannon.js';
+import { type PreparedLoad, prepareWrk } from './load/wrk.js';
+
+export interface LoadPlace {
+  readonly origin: string;
+  readonly connections: number;
+  readonly seconds: number;
+  /** A scratch folder for wrk's header lines. */
+  readonly dir: string;
+  readonly wrkThreads: number;
+  readonly wrkMaxRps: number;
+}
+
+export async function prepareLoad(arm: Arm, place: LoadPlace): Promise<PreparedLoad> {
+  const sized = {
+    origin: place.origin,
+    connections: arm.connections ?? place.connections,
+    durationSeconds: place.seconds,
+  };
+  if (arm.generator === 'wrk') {
+    return prepareWrk({
+      ...arm.load,
+      ...sized,
+      threads: place.wrkThreads,
+      maxRps: place.wrkMaxRps,
+      dir: place.dir,
+    });
+  }
+  return { run: () => runLoad({ ...arm.load, ...sized }) };
+}

@@ -1,0 +1,67 @@
+// g: scenario a's request (GET /users/{id}/keys, a user with 10 keys, nonce reuse) loaded
+// by wrk with precomputed Authorization values (bench/load/wrk.ts), so the generator does no
+// hashing while measuring and cannot cap a fast server the way autocannon does (about
+// 23k req/s here). Its own servers, so no other scenario's replay state weighs on it.
+//
+// This group is where issue 10's scale targets plug in: start more keyward targets (the
+// default workers and `--workers 1` on the same database, three instances behind the
+// balancer with Redis; each a ServerKind of its own, see arms.ts) and give each the same
+// two wrk arms as 'keyward'; the nonces come from the target's own address, so they come
+// through the balancer for the instances.
+
+import { join } from 'node:path';
+import { type Arm, answer, type Group, keysPath, withBaselines } from './arms.js';
+import { startApache } from './baselines/apache.js';
+import { startBareNode } from './baselines/bare-node.js';
+import { type SeededUser, seed, startKeyward } from './keyward.js';
+
+export const wrkReads: Group = {
+  name: 'SQLite reads, wrk',
+  scenarios: ['g'],
+  async start(ctx) {
+    const db = join(ctx.dir, 'keyward.db');
+    const { realm, users } = await seed(db, [
+      { username: 'alice@example.com', keys: 10, authWith: 'first' },
+    ]);
+    const alice = users[0] as SeededUser;
+    const keyward = await startKeyward(db, ctx.dir, ctx.keywardArgs, ctx.keywardNodeArgs);
+    const path = keysPath(alice);
+    const body = await answer(keyward, 'GET', path, alice, 200);
+    const signed = (algorithm: 'MD5' | 'SHA-256') =>
+      ({
+        method: 'GET',
+        path,
+        mode: 'nonce-reuse',
+        credential: alice,
+        algorithm,
+        expectStatus: 200,
+      }) as const;
+    const arms: Arm[] = [
+      { scenario: 'g', label: 'g', server: 'keyward', generator: 'wrk', load: signed('MD5') },
+      {
+        scenario: 'g',
+        label: 'g sha256',
+        server: 'keyward',
+        generator: 'wrk',
+        load: signed('SHA-256'),
+      },
+      // mod_auth_digest speaks MD5 only. Its nonces stay valid for the whole run
+      // (AuthDigestNonceLifetime 300) and it leaves nc unchecked, as in scenario a.
+      { scenario: 'g', label: 'g', server: 'apache', generator: 'wrk', load: signed('MD5') },
+      {
+        scenario: 'g',
+        label: 'g',
+        server: 'bare',
+        generator: 'wrk',
+        load: { ...signed('MD5'), mode: 'none' },
+      },
+    ];
+    return withBaselines(
+      ctx,
+      keyward,
+      arms,
+      () => startApache({ realm, credentials: [alice], files: [{ path, body }] }),
+      () => startBareNode([{ method: 'GET', target: path, status: 200, body }]),
+    );
+  },
+};
