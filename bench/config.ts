@@ -8,7 +8,7 @@
 //   BENCH_KEYWARD_ARGS extra `keyward serve` flags, e.g. "--log-level warn"
 //   BENCH_CPU_PROF     a folder: keyward runs under `node --cpu-prof` and writes its profiles there
 //   BENCH_RESULTS      where the JSON goes (default bench/results)
-//   BENCH_WRK_THREADS  wrk threads in scenario g, each with its own nonce (default 2)
+//   BENCH_WRK_THREADS  wrk threads in scenario g, each with its own slice of headers (default 2)
 //   BENCH_WRK_MAX_RPS  the fastest any server could go here; scenario g precomputes headers
 //                      for this rate × the duration, with headroom (default 60000)
 
@@ -66,8 +66,8 @@ export function readConfig(): BenchConfig {
     keywardArgs: (process.env.BENCH_KEYWARD_ARGS ?? '').split(/\s+/).filter(Boolean),
     ...(cpuProf ? { cpuProfDir: resolve(cpuProf) } : {}),
     resultsDir: resolve(process.env.BENCH_RESULTS ?? new URL('results', import.meta.url).pathname),
-    // Two threads: one per core. One per connection (BENCH_WRK_THREADS=50) gives each
-    // connection its own nonce but measured twice wrk's CPU per request here.
+    // Two threads: one per core. One per connection (BENCH_WRK_THREADS=50) would tie each
+    // nonce to one connection, but measured twice wrk's CPU per request here.
     wrkThreads: integer('BENCH_WRK_THREADS', 2, 1, 1000),
     // Above the bare node:http ceiling wrk measured here (51,679 req/s).
     wrkMaxRps: integer('BENCH_WRK_MAX_RPS', 60_000, 100, 1_000_000),

@@ -1,18 +1,22 @@
 // Precomputed Authorization values for wrk (bench/load/wrk.ts), so the load generator does
-// no hashing while it measures. One slice per wrk thread, each on its own nonce, with
-// nc = firstNc, firstNc + 1, …: every (nonce, nc) appears once in the whole file, and no
-// slice is ever read twice, so nothing is replayed. Within a slice every line has the same
-// width (one nonce, nc always 8 hex digits, a fixed-width cnonce), which lets the Lua
-// script cut lines out of a chunk by arithmetic, without scanning for newlines.
+// no hashing while it measures. One slice per wrk thread; a slice takes its nonces in turn
+// (line i: nonce i mod k, nc = firstNc + ⌊i / k⌋), so every (nonce, nc) appears once in the
+// whole file, and no slice is ever read twice, so nothing is replayed.
+//
+// Why several nonces per thread: a thread's connections share its lines, and a request
+// that lags behind while 256 later nc of its nonce are accepted falls below keyward's
+// replay window (answered stale=true). That happened on this busy machine with one nonce
+// per 25 connections; with a nonce per connection's worth of lines, a laggard has k times
+// as long.
 
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { Challenge, Credential } from './digest.js';
 import { type BenchAlgorithm, DigestSigner } from './digest.js';
 
-/** What one slice signs: the same request, one nonce. */
+/** What one slice signs: the same request, on each of its nonces in turn. */
 export interface SliceSpec {
   readonly credential: Credential;
-  readonly challenge: Challenge;
+  readonly challenges: readonly Challenge[];
   readonly algorithm: BenchAlgorithm;
   readonly method: string;
   /** The request target, exactly as it goes on the request line. */
@@ -21,10 +25,9 @@ export interface SliceSpec {
 
 /** Where a slice sits in the lines file: what the Lua script reads for its thread. */
 export interface SliceIndex {
+  /** Byte offset of its first line. */
   readonly offset: number;
   readonly count: number;
-  /** Bytes per line, without the newline. */
-  readonly width: number;
 }
 
 export interface LineBudget {
@@ -48,16 +51,18 @@ export function linesPerSlice({ maxRps, seconds, slices }: LineBudget): number {
   return Math.ceil((maxRps * (seconds + EXTRA_SECONDS) * HEADROOM) / slices);
 }
 
-/** Unique per (slice, nc) and of fixed width, as a client's random cnonce would be. */
-export function cnonceFor(slice: number, nc: number): string {
-  return `wrk${slice.toString(16).padStart(4, '0')}${nc.toString(16).padStart(8, '0')}`;
+const hex = (n: number, digits: number) => n.toString(16).padStart(digits, '0');
+
+/** Unique per (slice, nonce, nc), as a client's random cnonce would be. */
+export function cnonceFor(slice: number, nonce: number, nc: number): string {
+  return `wrk${hex(slice, 4)}${hex(nonce, 4)}${hex(nc, 8)}`;
 }
 
 const MAX_NC = 0xffffffff;
 
 /**
- * The Authorization values of slice `slice` for nc = firstNc … firstNc + count - 1, in
- * chunks of at most `chunkLines` lines, each line ending in a newline.
+ * Lines `from` … `from + count - 1` of slice `slice` (line i: nonce i mod k, nc =
+ * firstNc + ⌊i / k⌋), in chunks of at most `chunkLines` lines, each line ending in "\n".
  */
 export function* sliceChunks(
   spec: SliceSpec,
@@ -66,32 +71,30 @@ export function* sliceChunks(
   count: number,
   chunkLines = 4096,
 ): Generator<string> {
-  if (firstNc < 1 || firstNc + count - 1 > MAX_NC) throw new Error('nc is 1 … 2^32 - 1');
-  const signer = new DigestSigner(spec.credential, spec.challenge.realm, spec.algorithm);
-  const line = signer.prepare(spec.challenge, spec.method, spec.uri);
-  const width = line(firstNc, cnonceFor(slice, firstNc)).length;
+  const k = spec.challenges.length;
+  if (k === 0) throw new Error('a slice needs at least one nonce');
+  if (firstNc < 1 || firstNc + Math.ceil(count / k) - 1 > MAX_NC) {
+    throw new Error('nc is 1 … 2^32 - 1');
+  }
+  const signer = new DigestSigner(spec.credential, spec.challenges[0]!.realm, spec.algorithm);
+  const signs = spec.challenges.map((c) => signer.prepare(c, spec.method, spec.uri));
   for (let start = 0; start < count; start += chunkLines) {
     const lines: string[] = [];
     for (let i = start; i < Math.min(count, start + chunkLines); i++) {
-      const nc = firstNc + i;
-      const value = line(nc, cnonceFor(slice, nc));
-      if (value.length !== width) throw new Error('a slice needs lines of one width');
-      lines.push(value, '\n');
+      const nonce = i % k;
+      const nc = firstNc + Math.floor(i / k);
+      lines.push(signs[nonce]!(nc, cnonceFor(slice, nonce, nc)), '\n');
     }
     yield lines.join('');
   }
 }
 
-/** The one line of slice `slice` with nonce count `nc`, without its newline. */
-export function sliceLine(spec: SliceSpec, slice: number, nc: number): string {
-  const [chunk] = sliceChunks(spec, slice, nc, 1);
-  return chunk!.slice(0, -1);
+/** A few lines of a slice, without their newlines. */
+export function sliceLines(spec: SliceSpec, slice: number, firstNc: number, count: number) {
+  return [...sliceChunks(spec, slice, firstNc, count)].join('').split('\n').slice(0, count);
 }
 
-/**
- * Writes slice i's lines for nc = firstNc … firstNc + count - 1 to `file`, slice after
- * slice (slice i signs with specs[i]'s nonce); returns where each slice sits, in bytes.
- */
+/** Writes `count` lines of each slice to `file`, slice after slice; returns where each sits. */
 export function writeLinesFile(
   file: string,
   specs: readonly SliceSpec[],
@@ -103,10 +106,10 @@ export function writeLinesFile(
   let offset = 0;
   try {
     for (const [slice, spec] of specs.entries()) {
-      const width = Buffer.byteLength(sliceLine(spec, slice, firstNc));
-      for (const chunk of sliceChunks(spec, slice, firstNc, count)) writeSync(fd, chunk);
-      index.push({ offset, count, width });
-      offset += count * (width + 1);
+      index.push({ offset, count });
+      for (const chunk of sliceChunks(spec, slice, firstNc, count)) {
+        offset += writeSync(fd, chunk);
+      }
     }
   } finally {
     closeSync(fd);
@@ -114,7 +117,7 @@ export function writeLinesFile(
   return index;
 }
 
-/** The index file the Lua script reads: one "offset count width" line per slice. */
+/** The index file the Lua script reads: one "offset count" line per slice. */
 export function formatIndex(slices: readonly SliceIndex[]): string {
-  return slices.map((s) => `${s.offset} ${s.count} ${s.width}\n`).join('');
+  return slices.map((s) => `${s.offset} ${s.count}\n`).join('');
 }

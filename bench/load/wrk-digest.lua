@@ -3,7 +3,7 @@
 --
 --   WRK_DIGEST_METHOD, WRK_DIGEST_PATH, WRK_DIGEST_BODY (optional), WRK_DIGEST_EXPECT
 --   WRK_DIGEST_LINES  the lines file; unset: no Authorization at all (the bare ceiling)
---   WRK_DIGEST_INDEX  one "offset count width" line per thread: that thread's own slice
+--   WRK_DIGEST_INDEX  one "offset count" line per thread: that thread's own slice
 --
 -- A thread never reads another's slice and never rereads its own, so each (nonce, nc) is
 -- sent at most once. When a slice runs out the thread counts it, stops, and its last
@@ -16,7 +16,6 @@ local body = os.getenv("WRK_DIGEST_BODY")
 local expect = tonumber(os.getenv("WRK_DIGEST_EXPECT") or "200")
 local lines_file = os.getenv("WRK_DIGEST_LINES")
 local index_file = os.getenv("WRK_DIGEST_INDEX")
-local CHUNK_LINES = 1024
 local PLACEHOLDER = "@AUTHORIZATION@"
 
 -- Setup and done run in wrk's main Lua state.
@@ -33,15 +32,14 @@ stale = 0       -- 401s saying stale=true
 exhausted = 0   -- requests sent without Authorization because the slice ran out
 
 local plain, prefix, suffix
-local file, width, left
-local chunk, chunk_pos, chunk_end
+local file, left
 
 local function slice_of(id)
   local n = 0
   for line in io.lines(index_file) do
     if n == id then
-      local offset, count, w = line:match("^(%d+) (%d+) (%d+)$")
-      return tonumber(offset), tonumber(count), tonumber(w)
+      local offset, count = line:match("^(%d+) (%d+)$")
+      return tonumber(offset), tonumber(count)
     end
     n = n + 1
   end
@@ -61,34 +59,22 @@ function init(args)
   local template = wrk.format(method, path, h, body)
   local at = template:find(PLACEHOLDER, 1, true)
   prefix, suffix = template:sub(1, at - 1), template:sub(at + #PLACEHOLDER)
-  local offset, count
-  offset, count, width = slice_of(thread_id)
+  local offset
+  offset, left = slice_of(thread_id)
   file = assert(io.open(lines_file, "rb"))
   assert(file:seek("set", offset))
-  left = count
-  chunk_pos, chunk_end = 1, 0
-end
-
--- Reads the next chunk of this slice; false when the slice is used up.
-local function refill()
-  if left == 0 then return false end
-  local n = math.min(CHUNK_LINES, left)
-  chunk = file:read(n * (width + 1))
-  assert(chunk and #chunk == n * (width + 1), "lines file shorter than its index says")
-  left = left - n
-  chunk_pos, chunk_end = 1, #chunk
-  return true
 end
 
 function request()
   if not prefix then return plain end
-  if chunk_pos > chunk_end and not refill() then
+  if left == 0 then
     exhausted = exhausted + 1
     wrk.thread:stop()
     return plain
   end
-  local line = chunk:sub(chunk_pos, chunk_pos + width - 1)
-  chunk_pos = chunk_pos + width + 1
+  left = left - 1
+  -- Buffered by the C library: a memchr, no system call, for most lines.
+  local line = assert(file:read("*l"), "lines file shorter than its index says")
   return prefix .. line .. suffix
 end
 

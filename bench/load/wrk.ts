@@ -1,16 +1,17 @@
 // Nonce-reuse load with no hashing while measuring: before a run, nonces are asked of the
-// server (one per wrk thread), a bounded file of Authorization values is written (each
-// (nonce, nc) once, sized from BENCH_WRK_MAX_RPS × duration with headroom), one line per
-// slice is checked against the server, and then wrk sends the rest through
-// wrk-digest.lua. Autocannon hashes per request and caps near 23k req/s here, which would
-// hide a faster server; wrk with these lines reached 51k req/s against bare node:http.
+// server (as many as connections, split over wrk's threads), one header per nonce is
+// checked against it, and a bounded file of Authorization values is written (each
+// (nonce, nc) once, sized from BENCH_WRK_MAX_RPS × duration with headroom); then wrk sends
+// them through wrk-digest.lua. Autocannon hashes per request and caps near 23k req/s here,
+// which would hide a faster server; wrk with these lines reached 51k req/s against bare
+// node:http.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchAlgorithm, Credential } from './digest.js';
 import type { LoadResult } from './digest-autocannon.js';
-import { formatIndex, linesPerSlice, sliceLine, writeLinesFile } from './header-lines.js';
+import { formatIndex, linesPerSlice, sliceLines, writeLinesFile } from './header-lines.js';
 import { checkAuthorization, type Exchange, fetchChallenges } from './nonces.js';
 import { parseWrkOutput } from './wrk-result.js';
 
@@ -32,7 +33,7 @@ export interface WrkSpec extends Exchange {
   readonly expectStatus: number;
   readonly connections: number;
   readonly durationSeconds: number;
-  /** wrk threads, each with its own nonce and slice of lines (at most `connections`). */
+  /** wrk threads, each with its own nonces and slice of lines (at most `connections`). */
   readonly threads: number;
   /** The fastest any server could go here; the lines are sized for it. */
   readonly maxRps: number;
@@ -44,20 +45,25 @@ export interface PreparedLoad {
   run(): Promise<LoadResult>;
 }
 
-/** Asks for the nonces, checks one line per slice, writes the lines and their index. */
+/**
+ * Asks for the nonces (a connection's worth of lines per nonce: one per connection in all),
+ * checks each with nc=1, and writes nc=2 onwards and the index for the Lua script.
+ */
 async function writeLines(spec: WrkSpec, threads: number): Promise<string> {
   const credential = spec.credential;
   if (!credential) throw new Error('a Digest load needs a credential');
-  const challenges = await fetchChallenges(spec, spec.algorithm, threads);
-  const slices = challenges.map((challenge) => ({
+  const perThread = Math.ceil(spec.connections / threads);
+  const challenges = await fetchChallenges(spec, spec.algorithm, threads * perThread);
+  const slices = Array.from({ length: threads }, (_, i) => ({
     ...spec,
     credential,
-    challenge,
+    challenges: challenges.slice(i * perThread, (i + 1) * perThread),
     uri: spec.path,
   }));
-  // nc=1 of each slice goes to the server now; the file holds nc=2 onwards.
   for (const [slice, signs] of slices.entries()) {
-    await checkAuthorization(spec, sliceLine(signs, slice, 1), spec.expectStatus);
+    for (const line of sliceLines(signs, slice, 1, perThread)) {
+      await checkAuthorization(spec, line, spec.expectStatus);
+    }
   }
   const count = linesPerSlice({
     maxRps: spec.maxRps,
