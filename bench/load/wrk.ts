@@ -21,7 +21,7 @@ const SCRIPT = new URL('wrk-digest.lua', import.meta.url).pathname;
 /** Why wrk cannot run here, or undefined when it can. */
 export function wrkUnavailable(): string | undefined {
   const probe = spawnSync('wrk', ['--version'], { encoding: 'utf8', timeout: 10_000 });
-  if (probe.error) return `wrk not found (install: ${WRK_INSTALL})`;
+  if (probe.error) return 'wrk not found';
   // `wrk --version` prints "wrk debian/4.1.0-3+b2 [epoll] …" and then exits 1 with its usage.
   return /^wrk \S+ \[/m.test(probe.stdout) ? undefined : `wrk --version printed no version`;
 }
