@@ -35,7 +35,7 @@ export function isPostgresUrl(database: string): boolean {
   return /^postgres(ql)?:\/\//i.test(database);
 }
 
-function postgresDialect(url: string, poolSize: number): Dialect {
+function postgresDialect(url: string, poolSize: number, logger?: StoreLogger): Dialect {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
@@ -47,6 +47,13 @@ function postgresDialect(url: string, poolSize: number): Dialect {
           : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
+  // A connection that dies (the database restarted or unreachable) emits 'error', and the
+  // pool repeats it for an idle one: unheard, either event would end the process. The query
+  // in flight, if any, fails with the same error and the pool drops the connection.
+  pool.on('connect', (client) =>
+    client.on('error', (error) => logger?.warn({ err: error }, 'database connection lost')),
+  );
+  pool.on('error', () => {});
   return new PostgresDialect({ pool });
 }
 
@@ -109,7 +116,7 @@ export async function openStore(database: string, options: OpenStoreOptions = {}
   const kit: DialectKit = isPostgresUrl(database) ? postgresKit : sqliteKit;
   const dialect =
     kit.name === 'postgres'
-      ? postgresDialect(database, options.poolSize ?? 10)
+      ? postgresDialect(database, options.poolSize ?? 10, options.logger)
       : sqliteDialect(database);
   const log = queryLog(options);
   const db = new Kysely<Database>(log ? { dialect, log } : { dialect });

@@ -1,6 +1,7 @@
 // A TCP proxy between a client and PostgreSQL that can hold back PostgreSQL's answer to one
 // COMMIT: the transaction is committed, but its writer does not know yet, as when the reply
-// is slow on the network. Everything else passes straight through.
+// is slow on the network. Everything else passes straight through. It can also cut the
+// client off from the database altogether, and let it back.
 import { connect, createServer, type Socket } from 'node:net';
 
 export interface CommitDelayProxy {
@@ -13,6 +14,9 @@ export interface CommitDelayProxy {
   holdNextCommit(): Promise<void>;
   /** Lets the held reply through. */
   release(): void;
+  /** Resets every connection and every new one until `restore`, as a database gone away. */
+  cut(): void;
+  restore(): void;
   close(): Promise<void>;
 }
 
@@ -59,8 +63,13 @@ export async function startCommitDelayProxy(target: string): Promise<CommitDelay
   const sockets = new Set<Socket>();
   let armed: (() => void) | undefined;
   let held: { client: Socket; chunks: Buffer[] } | undefined;
+  let cut = false;
 
   const server = createServer((client) => {
+    if (cut) {
+      client.destroy();
+      return;
+    }
     const backend = connect(Number(upstream.port), upstream.hostname);
     for (const socket of [client, backend]) {
       sockets.add(socket);
@@ -106,6 +115,13 @@ export async function startCommitDelayProxy(target: string): Promise<CommitDelay
     url: url.toString(),
     holdNextCommit: () => new Promise<void>((resolve) => (armed = resolve)),
     release,
+    cut() {
+      cut = true;
+      for (const socket of sockets) socket.destroy();
+    },
+    restore() {
+      cut = false;
+    },
     async close() {
       release();
       for (const socket of sockets) socket.destroy();
