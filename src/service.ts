@@ -5,6 +5,7 @@ import { randomToken } from './console/tokens.js';
 import { createDigestAuthenticator } from './digest/index.js';
 import { loadNonceSecrets } from './domain/nonce-secrets.js';
 import { realmFixedMessage, resolveRealm } from './domain/realm.js';
+import { watchRevisions } from './domain/revision-watch.js';
 import { FailureThrottle } from './domain/throttle.js';
 import { UserCache } from './domain/user-cache.js';
 import { buildApp } from './http/app.js';
@@ -45,9 +46,16 @@ export interface Service {
   close(): Promise<void>;
 }
 
+/** Knobs tests turn that operators need not. */
+export interface ServiceOptions {
+  /** The revision poll; default 1 s. */
+  readonly revisionPollMs?: number;
+}
+
 export async function createService(
   config: ServerConfig,
   logger: FastifyBaseLogger,
+  { revisionPollMs = 1000 }: ServiceOptions = {},
 ): Promise<Service> {
   const store = await openStore(config.database, { logger });
   try {
@@ -107,10 +115,11 @@ export async function createService(
       },
     );
     usage.start(config.usageFlushIntervalMs);
-    const poll = setInterval(() => {
-      users.refresh().catch((error) => logger.warn({ err: error }, 'revision poll failed'));
-    }, 1000);
-    poll.unref();
+    const revisions = watchRevisions(users, {
+      pollMs: revisionPollMs,
+      subscribe: (onChange) => store.onRevision(onChange),
+      log: logger,
+    });
     return {
       app,
       store,
@@ -119,7 +128,7 @@ export async function createService(
       users,
       consoleSetupToken,
       async close() {
-        clearInterval(poll);
+        revisions.stop();
         await app.close();
         await usage.stop();
         await store.close();

@@ -8,6 +8,8 @@ import { bumpRevision } from './settings.js';
 export interface StoreContext {
   readonly db: Kysely<Database>;
   readonly kit: DialectKit;
+  /** Random per opened store: names this store's revision announcements, so it can skip its own. */
+  readonly origin: string;
 }
 
 /** Thrown inside a write transaction to roll it back and return `{ ok: false, error }`. */
@@ -41,7 +43,7 @@ export async function revisedWrite<T, E extends string>(
 ): Promise<Written<T, E>> {
   const written = await writeOutcome<{ value: T; revision: Revision }, E>(ctx, async (trx) => {
     const value = await fn(trx);
-    return { value, revision: await bumpRevision(trx) };
+    return { value, revision: await bumpRevision(trx, ctx) };
   });
   return written.ok ? { ok: true, ...written.value } : written;
 }

@@ -19,7 +19,15 @@ export interface DialectKit {
    * busy_timeout instead of failing when another process (the CLI) wrote in between.
    */
   write<T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
+  /**
+   * Tells other processes, once `trx` commits, that the credentials revision moved. Only
+   * PostgreSQL can (NOTIFY, delivered at commit and only on commit); on SQLite the poll is it.
+   */
+  announceRevision(trx: Kysely<Database>, payload: string): Promise<void>;
 }
+
+/** The PostgreSQL channel that carries `<revision> <origin>` on every credentials change. */
+export const REVISION_CHANNEL = 'keyward_revision';
 
 function errorCode(error: unknown): unknown {
   return typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
@@ -46,6 +54,7 @@ export const sqliteKit: DialectKit = {
         throw error;
       }
     }),
+  announceRevision: async () => {},
 };
 
 export const postgresKit: DialectKit = {
@@ -54,4 +63,7 @@ export const postgresKit: DialectKit = {
   isUniqueViolation: (error) => errorCode(error) === '23505',
   isForeignKeyViolation: (error) => errorCode(error) === '23503',
   write: (db, fn) => db.transaction().execute(fn),
+  async announceRevision(trx, payload) {
+    await sql`select pg_notify(${REVISION_CHANNEL}, ${payload})`.execute(trx);
+  },
 };

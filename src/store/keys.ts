@@ -102,7 +102,7 @@ export function keyQueries(ctx: StoreContext): KeyQueries {
         const perUser = new Map<string, number>();
         for (const key of keys) perUser.set(key.userId, (perUser.get(key.userId) ?? 0) + 1);
         for (const [userId, added] of perUser) await addToKeyCount(trx, userId, added);
-        return bumpRevision(trx);
+        return bumpRevision(trx, ctx);
       });
     },
 

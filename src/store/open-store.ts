@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
@@ -9,6 +10,7 @@ import { type DialectKit, postgresKit, sqliteKit } from './dialect.js';
 import { keyQueries } from './keys.js';
 import { runMigrations } from './migrate.js';
 import { orgQueries } from './orgs.js';
+import { type RevisionListener, revisionListener } from './revision-listener.js';
 import type { Database } from './schema.js';
 import { settingsQueries } from './settings.js';
 import type { Store } from './store.js';
@@ -17,6 +19,7 @@ import { userQueries } from './users.js';
 
 /** Any pino-like logger (Fastify's included). */
 export interface StoreLogger {
+  info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
   debug(obj: object, msg: string): void;
 }
@@ -126,10 +129,17 @@ export async function openStore(database: string, options: OpenStoreOptions = {}
     await db.destroy();
     throw error;
   }
-  const ctx: StoreContext = { db, kit };
+  const ctx: StoreContext = { db, kit, origin: randomBytes(8).toString('hex') };
+  // Opened on the first subscription only: the CLI never holds one.
+  const listener: RevisionListener | undefined =
+    kit.name === 'postgres' ? revisionListener(database, ctx.origin, options.logger) : undefined;
   return {
     dialect: kit.name,
-    close: () => db.destroy(),
+    async close() {
+      await listener?.close();
+      await db.destroy();
+    },
+    onRevision: (onChange) => listener?.subscribe(onChange) ?? (() => {}),
     async ping() {
       await sql`select 1`.execute(db);
     },

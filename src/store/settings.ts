@@ -12,15 +12,21 @@ type SettingsQueries = Pick<
 /**
  * Called inside every transaction that changes users, memberships, roles or keys (through
  * `revisedWrite`). The row lock serialises writers, so each committed write gets its own value.
+ * The announcement reaches other processes when, and only if, the transaction commits.
  */
-export async function bumpRevision(trx: Kysely<Database>): Promise<Revision> {
+export async function bumpRevision(
+  trx: Kysely<Database>,
+  { kit, origin }: StoreContext,
+): Promise<Revision> {
   const row = await trx
     .updateTable('credentials_revision')
     .set((eb) => ({ revision: eb('revision', '+', 1) }))
     .where('id', '=', 1)
     .returning('revision')
     .executeTakeFirstOrThrow();
-  return Number(row.revision) as Revision;
+  const revision = Number(row.revision) as Revision;
+  await kit.announceRevision(trx, `${revision} ${origin}`);
+  return revision;
 }
 
 export function settingsQueries({ db }: StoreContext): SettingsQueries {

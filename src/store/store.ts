@@ -177,6 +177,13 @@ export interface Store {
   loadCredentials(username: string): Promise<UserCredentials | undefined>;
   /** Bumped by every change to users, memberships and keys. */
   credentialsRevision(): Promise<number>;
+  /**
+   * Calls `onChange` soon after another process commits a change to the credentials revision,
+   * and after every (re)connection of the channel, when changes may have been missed; read
+   * the revision then. PostgreSQL only (LISTEN/NOTIFY); on SQLite it never calls: poll.
+   * Returns the unsubscribe.
+   */
+  onRevision(onChange: () => void): () => void;
 
   /**
    * Applies all deltas in one transaction, also adding each to its key's count for the UTC

@@ -9,7 +9,7 @@ import { issueKey } from '../../src/domain/keys.js';
 import type { UserRecord } from '../../src/domain/records.js';
 import { toTimestamp } from '../../src/domain/time.js';
 import { createUser, type UserRequest } from '../../src/domain/users.js';
-import { createService, type Service } from '../../src/service.js';
+import { createService, type Service, type ServiceOptions } from '../../src/service.js';
 import { digestAuthorization } from './digest-client.js';
 
 export interface Account {
@@ -75,10 +75,13 @@ export class TestApi {
     readonly root: Account,
   ) {}
 
-  static async start(overrides: Partial<ServerConfig> = {}): Promise<TestApi> {
+  static async start(
+    overrides: Partial<ServerConfig> = {},
+    options: ServiceOptions = {},
+  ): Promise<TestApi> {
     const folder = mkdtempSync(join(tmpdir(), 'keyward-api-'));
     const config = testConfig(join(folder, 'keyward.db'), overrides);
-    const service = await createService(config, pino({ level: config.logLevel }));
+    const service = await createService(config, pino({ level: config.logLevel }), options);
     const orgId = newObjectId();
     await service.store.createOrg({ id: orgId, name: 'Test Org', createdAt: toTimestamp() });
     const account = (request: UserRequest) => createAccount(service, request);
@@ -92,6 +95,15 @@ export class TestApi {
       await account({ username: 'bob@example.com', org }),
       await account({ username: 'root', globalOwner: true }),
     );
+  }
+
+  /** A second instance on the same database, with the same accounts (close it first). */
+  async anotherInstance(options: ServiceOptions = {}): Promise<TestApi> {
+    const folder = mkdtempSync(join(tmpdir(), 'keyward-api-'));
+    const logger = pino({ level: this.config.logLevel });
+    const service = await createService(this.config, logger, options);
+    const { orgId, alice, bob, root } = this;
+    return new TestApi(service, this.config, folder, orgId, alice, bob, root);
   }
 
   /** The database the service runs on (a file path or a postgres:// URL). */
