@@ -48,7 +48,7 @@ export interface Service {
 
 /** Knobs tests turn that operators need not. */
 export interface ServiceOptions {
-  /** The revision poll; default 1 s. */
+  /** The revision poll; default 1 s. Authentication fails closed after three without an answer. */
   readonly revisionPollMs?: number;
 }
 
@@ -70,7 +70,7 @@ export async function createService(
       nonceSecrets: await loadNonceSecrets(store),
       nonceLifetimeMs: config.nonceLifetimeSeconds * 1000,
     });
-    const users = new UserCache(store);
+    const users = new UserCache(store, { confirmWithinMs: 3 * revisionPollMs });
     const consoleSetupToken = config.console ? randomToken() : undefined;
     await users.refresh();
     const usage = new UsageCounter(store, {

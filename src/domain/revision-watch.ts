@@ -5,7 +5,11 @@ export interface RevisionWatchOptions {
   readonly pollMs: number;
   /** The store's push channel (`Store.onRevision`): another process may have changed something. */
   readonly subscribe: (onChange: () => void) => () => void;
-  readonly log: { warn(obj: object, msg: string): void };
+  readonly log: {
+    info(obj: object, msg: string): void;
+    warn(obj: object, msg: string): void;
+    error(obj: object, msg: string): void;
+  };
 }
 
 /**
@@ -14,14 +18,32 @@ export interface RevisionWatchOptions {
  * notification is lost. Reads prompted by notifications are coalesced, one in flight and one
  * queued: a burst of changes costs two reads, and the queued one starts after the last change
  * it stands for was announced. The poll runs on its own, so a read stuck on a dead connection
- * cannot hold back the next.
+ * cannot hold back the next. It also says, in the log, when the cache goes unconfirmed (and
+ * authentication answers 503) and when it is confirmed again.
  */
 export function watchRevisions(
-  users: Pick<UserCache, 'refresh'>,
+  users: Pick<UserCache, 'refresh' | 'confirmed'>,
   { pollMs, subscribe, log }: RevisionWatchOptions,
 ): { stop(): void } {
+  let unavailableSince: number | undefined;
+  const observe = () => {
+    const confirmed = users.confirmed();
+    if (!confirmed && unavailableSince === undefined) {
+      unavailableSince = Date.now();
+      log.error(
+        {},
+        'credentials revision not confirmed in time: authentication answers 503 until the database answers',
+      );
+    } else if (confirmed && unavailableSince !== undefined) {
+      log.info({ ms: Date.now() - unavailableSince }, 'credentials revision confirmed again');
+      unavailableSince = undefined;
+    }
+  };
   const read = () =>
-    users.refresh().catch((error) => log.warn({ err: error }, 'revision read failed'));
+    users
+      .refresh()
+      .catch((error) => log.warn({ err: error }, 'revision read failed'))
+      .finally(observe);
 
   let inFlight = false;
   let queued = false;
@@ -41,7 +63,10 @@ export function watchRevisions(
   };
 
   const unsubscribe = subscribe(onChange);
-  const poll = setInterval(() => void read(), pollMs);
+  const poll = setInterval(() => {
+    observe();
+    void read();
+  }, pollMs);
   poll.unref();
   return {
     stop() {

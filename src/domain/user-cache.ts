@@ -20,6 +20,25 @@ export interface UserSource {
 // sender's choice).
 const TOO_LONG = { credentials: undefined } as const;
 
+export interface UserCacheOptions {
+  readonly maxUsers: number;
+  readonly maxKeysPerList: number;
+  /**
+   * How old the latest answered revision read may be before the cache is unconfirmed
+   * (`confirmed()`): longer than this, a change by another process may be unseen.
+   */
+  readonly confirmWithinMs: number;
+  /** A monotonic clock in milliseconds. */
+  readonly now: () => number;
+}
+
+const DEFAULTS: UserCacheOptions = {
+  maxUsers: 10_000,
+  maxKeysPerList: 1000,
+  confirmWithinMs: 3000,
+  now: () => performance.now(),
+};
+
 interface Entry {
   readonly credentials: UserCredentials | undefined;
   /** The user's keys as stored, loaded on the first list; `null` when too many to hold. */
@@ -52,14 +71,16 @@ export class UserCache {
   private pollsStarted = 0;
   private pollAnswered = 0;
   private generation = 0;
+  /** When the latest answered revision read started; none yet, so unconfirmed. */
+  private confirmedAt = Number.NEGATIVE_INFINITY;
+  private readonly options: UserCacheOptions;
 
   constructor(
     private readonly source: UserSource,
-    private readonly options: { maxUsers: number; maxKeysPerList: number } = {
-      maxUsers: 10_000,
-      maxKeysPerList: 1000,
-    },
-  ) {}
+    options: Partial<UserCacheOptions> = {},
+  ) {
+    this.options = { ...DEFAULTS, ...options };
+  }
 
   /** The cached entry, if any: lets the hot path stay synchronous. */
   peek(username: string): { readonly credentials: UserCredentials | undefined } | undefined {
@@ -153,11 +174,24 @@ export class UserCache {
    */
   async refresh(): Promise<void> {
     const poll = ++this.pollsStarted;
+    const started = this.options.now();
     const current = await this.source.credentialsRevision();
     // Polls may overlap (a slow database): a later poll's answer already covers this one.
     if (poll < this.pollAnswered) return;
     this.pollAnswered = poll;
-    if (!this.revisions.advance(current)) this.clear();
+    // After a lapse the cache starts over, whatever the revisions say.
+    const lapsed = !this.confirmed(started);
+    this.confirmedAt = started;
+    if (!this.revisions.advance(current) || lapsed) this.clear();
+  }
+
+  /**
+   * True while the latest answered revision read started within `confirmWithinMs`: every
+   * change committed before then is reflected. When false, a key revoked elsewhere may still
+   * be cached, so callers must not authenticate from the cache (fail closed).
+   */
+  confirmed(now = this.options.now()): boolean {
+    return now - this.confirmedAt <= this.options.confirmWithinMs;
   }
 
   private clear(): void {

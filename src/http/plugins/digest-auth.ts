@@ -3,11 +3,19 @@ import { authorizationValues } from '../../digest/index.js';
 import type { ApiContext } from '../context.js';
 import { ApiError, UNAUTHORIZED_BODY } from '../errors.js';
 
+// Sent, not thrown: the error handler would log every refused request, and the outage is
+// already logged once (src/domain/revision-watch.ts).
+const UNCONFIRMED = new ApiError(
+  'SERVICE_UNAVAILABLE',
+  'Credentials cannot be checked now: the database is not reachable.',
+).toDocument();
+
 /**
  * The onRequest hook of every API route: parses the Authorization header, verifies it
  * against the user's enabled keys (from memory when cached) and either sets
- * `request.principal` or ends the request with a 400 or a 401 challenge. The Digest rules
- * themselves live in src/digest; this only adapts them to HTTP.
+ * `request.principal` or ends the request with a 400, a 401 challenge, or a 503 while the
+ * cache is unconfirmed. The Digest rules themselves live in src/digest; this only adapts
+ * them to HTTP.
  */
 export function digestAuthentication(context: ApiContext) {
   const { authenticator, users, usage, throttle } = context;
@@ -36,6 +44,8 @@ export function digestAuthentication(context: ApiContext) {
     if (parsed.kind === 'malformed') {
       throw new ApiError('INVALID_AUTHORIZATION_HEADER', parsed.detail);
     }
+    // Fail closed: unconfirmed, the cache may still hold a key revoked by another process.
+    if (!users.confirmed()) return reply.code(503).send(UNCONFIRMED);
     const { username } = parsed.credentials;
     const clientKey = `ip:${request.ip}`;
     const userKey = `user:${username}`;
