@@ -1,12 +1,13 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { type DestinationStream, pino } from 'pino';
 import type { ServerConfig } from './config.js';
+import type { SetupGate } from './console/setup-token.js';
 import { randomToken } from './console/tokens.js';
 import { createDigestAuthenticator } from './digest/index.js';
 import { loadNonceSecrets } from './domain/nonce-secrets.js';
 import { realmFixedMessage, resolveRealm } from './domain/realm.js';
 import { watchRevisions } from './domain/revision-watch.js';
-import { FailureThrottle } from './domain/throttle.js';
+import { FailureThrottle, type Throttle } from './domain/throttle.js';
 import { UserCache } from './domain/user-cache.js';
 import { buildApp } from './http/app.js';
 import { redactQuerySecrets } from './http/log-redaction.js';
@@ -46,16 +47,34 @@ export interface Service {
   close(): Promise<void>;
 }
 
-/** Knobs tests turn that operators need not. */
+/** The failure throttle `config` asks for; with several workers, the primary holds it. */
+export function throttleOf(config: ServerConfig): FailureThrottle {
+  return new FailureThrottle({
+    limit: config.authFailureLimit,
+    windowMs: 10 * 60_000,
+    baseLockoutMs: config.authLockoutSeconds * 1000,
+    maxLockoutMs: config.authLockoutMaxSeconds * 1000,
+  });
+}
+
+/** A cluster worker's view of the state its primary holds for all workers (src/cluster). */
+export interface SharedParts {
+  readonly throttle: Throttle;
+  readonly setupGate: SetupGate;
+  readonly setupToken: string | undefined;
+}
+
 export interface ServiceOptions {
-  /** The revision poll; default 1 s. Authentication fails closed after three without an answer. */
+  /** Set in a cluster worker: what the primary holds for all workers. */
+  readonly shared?: SharedParts;
+  /** The revision poll (a knob for tests); default 1 s. Authentication fails closed after three without an answer. */
   readonly revisionPollMs?: number;
 }
 
 export async function createService(
   config: ServerConfig,
   logger: FastifyBaseLogger,
-  { revisionPollMs = 1000 }: ServiceOptions = {},
+  { shared, revisionPollMs = 1000 }: ServiceOptions = {},
 ): Promise<Service> {
   const store = await openStore(config.database, { logger });
   try {
@@ -71,7 +90,11 @@ export async function createService(
       nonceLifetimeMs: config.nonceLifetimeSeconds * 1000,
     });
     const users = new UserCache(store, { confirmWithinMs: 3 * revisionPollMs });
-    const consoleSetupToken = config.console ? randomToken() : undefined;
+    const consoleSetupToken = config.console
+      ? shared
+        ? shared.setupToken
+        : randomToken()
+      : undefined;
     await users.refresh();
     const usage = new UsageCounter(store, {
       onError: (error) => logger.error({ err: error }, 'usage flush failed'),
@@ -83,12 +106,7 @@ export async function createService(
         authenticator,
         users,
         usage,
-        throttle: new FailureThrottle({
-          limit: config.authFailureLimit,
-          windowMs: 10 * 60_000,
-          baseLockoutMs: config.authLockoutSeconds * 1000,
-          maxLockoutMs: config.authLockoutMaxSeconds * 1000,
-        }),
+        throttle: shared?.throttle ?? throttleOf(config),
         realm: realm.value,
         publicUrl: config.publicUrl,
         maxKeysPerUser: config.maxKeysPerUser,
@@ -109,6 +127,7 @@ export async function createService(
                 sessionLifetimeMs: config.consoleSessionMinutes * 60_000,
                 sessionIdleMs: config.consoleIdleMinutes * 60_000,
                 setupToken: consoleSetupToken,
+                ...(shared ? { setupGate: shared.setupGate } : {}),
               },
             }
           : {}),

@@ -2,7 +2,7 @@ import type { ApiContext } from '../http/context.js';
 import type { ConsoleAssets } from './assets.js';
 import type { KeyReveals } from './key-reveals.js';
 import type { ConsoleSessions, SignedIn } from './sessions.js';
-import type { SetupToken } from './setup-token.js';
+import type { SetupGate } from './setup-token.js';
 
 /** What the console's routes need; built by `registerConsole`. */
 export interface ConsoleContext {
@@ -13,7 +13,7 @@ export interface ConsoleContext {
   readonly assets: ConsoleAssets;
   readonly cookies: CookieNames & { readonly secure: boolean };
   /** Opens /console/setup while nobody can sign in; printed by `keyward serve`. */
-  readonly setupToken: SetupToken;
+  readonly setupToken: SetupGate;
 }
 
 export interface CookieNames {

@@ -13,7 +13,7 @@ import { sessionRoutes } from './routes/session.js';
 import { userRoutes } from './routes/users.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { ConsoleSessions } from './sessions.js';
-import { SetupToken } from './setup-token.js';
+import { type SetupGate, SetupToken } from './setup-token.js';
 import { sameToken } from './tokens.js';
 import { messagePage } from './views/messages.js';
 import { withNotice } from './views/notices.js';
@@ -22,6 +22,8 @@ export interface ConsoleOptions {
   readonly sessionLifetimeMs: number;
   readonly sessionIdleMs: number;
   readonly setupToken: string;
+  /** Given with several workers: the primary's gate instead of this process's own. */
+  readonly setupGate?: SetupGate;
 }
 
 const HOUR_MS = 3_600_000;
@@ -42,7 +44,7 @@ export async function registerConsole(
     reveals: new KeyReveals(api.store),
     assets: await loadAssets(),
     cookies: { ...cookieNames(secure), secure },
-    setupToken: new SetupToken(options.setupToken),
+    setupToken: options.setupGate ?? new SetupToken(options.setupToken),
   };
   const prune = setInterval(() => {
     context.sessions.prune().catch((error) => app.log.warn({ err: error }, 'session prune failed'));

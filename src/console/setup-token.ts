@@ -12,19 +12,30 @@ export interface SetupClaim {
   spend(): void;
 }
 
+/** The setup link's gate: this process's SetupToken, or the primary's over IPC (src/cluster). */
+export interface SetupGate {
+  check(sent: string): SetupCheck | Promise<SetupCheck>;
+  claim(
+    sent: string,
+  ): Outcome<SetupClaim, SetupRefusal> | Promise<Outcome<SetupClaim, SetupRefusal>>;
+  retire(): void;
+}
+
+type SetupCheck = Exclude<SetupRefusal, 'busy'> | undefined;
+
 /**
  * The token `keyward serve` prints while nobody can sign in to the console. It creates at
  * most one administrator in the life of the process: a request claims it synchronously,
  * so of any number of concurrent forms exactly one goes on, and deleting the administrator
  * it created does not make it work again.
  */
-export class SetupToken {
+export class SetupToken implements SetupGate {
   #state: 'open' | 'claimed' | 'spent' = 'open';
 
   constructor(private readonly token: string) {}
 
   /** Whether the link may show its form. A wrong token is told nothing about the state. */
-  check(sent: string): Exclude<SetupRefusal, 'busy'> | undefined {
+  check(sent: string): SetupCheck {
     if (!sameToken(sent, this.token)) return 'wrong';
     return this.#state === 'spent' ? 'spent' : undefined;
   }

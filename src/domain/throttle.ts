@@ -37,13 +37,29 @@ export type Attempt =
   | { readonly kind: 'refused'; readonly retryAfter: number }
   | { readonly kind: 'admitted'; readonly ticket: AttemptTicket };
 
+/** A key's record as the other workers mirror it: its id and when its lockout ends (0: none). */
+export type Mark = readonly [id: string, lockedUntil: number];
+
+/**
+ * What the Digest hook and the console ask of a throttle: this process's FailureThrottle,
+ * or with several workers the one the primary holds (src/cluster), which must ask over IPC
+ * and so may answer later. `retryAfter` and `succeed` stay synchronous: no IPC on a success.
+ */
+export interface Throttle {
+  retryAfter(key: string): number;
+  /** A verification of `keys` failed: 0 to answer 401, or the seconds to wait (429). */
+  failed(keys: readonly string[]): number | Promise<number>;
+  succeed(key: string): void;
+  attempt(keys: readonly string[]): Attempt | Promise<Attempt>;
+}
+
 interface Record {
   failures: number;
   lastFailure: number;
   lockedUntil: number;
 }
 
-export class FailureThrottle {
+export class FailureThrottle implements Throttle {
   /** In order of last failure, oldest first: every count re-inserts its record. */
   private readonly records = new Map<string, Record>();
   private readonly now: () => number;
@@ -73,6 +89,36 @@ export class FailureThrottle {
         },
       },
     };
+  }
+
+  /**
+   * Counts a failure already evaluated, unless a key is locked by now: one process checks
+   * before verifying, so a failure after the lock is refused and never counted, as here.
+   */
+  record(
+    keys: readonly string[],
+  ): { readonly kind: 'refused'; readonly retryAfter: number } | { readonly marks: Mark[] } {
+    const outcome = this.attempt(keys);
+    if (outcome.kind === 'refused') return outcome;
+    return { marks: keys.map((key) => this.markOf(idOf(key))) };
+  }
+
+  failed(keys: readonly string[]): number {
+    const outcome = this.record(keys);
+    return 'kind' in outcome ? outcome.retryAfter : 0;
+  }
+
+  /** Every key locked now, for a worker that starts after the locks were set. */
+  locks(): Mark[] {
+    const now = this.expire();
+    const marks: Mark[] = [];
+    for (const [id, record] of this.records)
+      if (record.lockedUntil > now) marks.push([id, record.lockedUntil]);
+    return marks;
+  }
+
+  private markOf(id: string): Mark {
+    return [id, this.records.get(id)?.lockedUntil ?? 0];
   }
 
   /** Seconds until `key` may try again, or 0 when it may try now. */
@@ -148,6 +194,7 @@ export class FailureThrottle {
   }
 }
 
-function idOf(key: string): string {
+/** How a key is held: as it is, or as its SHA-256 when long. */
+export function idOf(key: string): string {
   return key.length <= RAW_KEY_MAX ? key : hash('sha256', key, 'base64url');
 }

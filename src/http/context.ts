@@ -1,6 +1,6 @@
 import type { DigestAuthenticator } from '../digest/index.js';
 import type { UserRecord } from '../domain/records.js';
-import type { FailureThrottle } from '../domain/throttle.js';
+import type { Throttle } from '../domain/throttle.js';
 import type { UserCache } from '../domain/user-cache.js';
 import type { Store } from '../store/store.js';
 import type { UsageCounter } from '../usage/usage-counter.js';
@@ -12,7 +12,7 @@ export interface ApiContext {
   readonly authenticator: DigestAuthenticator;
   readonly users: UserCache;
   /** Failed authentications, keyed `ip:…` and `user:…`. */
-  readonly throttle: FailureThrottle;
+  readonly throttle: Throttle;
   readonly usage: UsageCounter;
   readonly realm: string;
   readonly publicUrl: PublicUrl | undefined;

@@ -111,7 +111,10 @@ export function sessionRoutes(scope: FastifyInstance, context: ConsoleContext): 
       );
 
     // Counted before any hashing: concurrent guesses cannot all pass one check.
-    const attempt = throttle.attempt([`console-ip:${request.ip}`, `console-user:${form.username}`]);
+    const attempt = await throttle.attempt([
+      `console-ip:${request.ip}`,
+      `console-user:${form.username}`,
+    ]);
     if (attempt.kind === 'refused') {
       reply.header('retry-after', String(attempt.retryAfter));
       return again(429, `Too many failed sign-ins. Try again in ${attempt.retryAfter} seconds.`);
@@ -166,7 +169,7 @@ export function sessionRoutes(scope: FastifyInstance, context: ConsoleContext): 
   scope.get('/setup', async (request, reply) => {
     if (await setupDone()) return seeOther(reply, '/console/sign-in');
     const token = text(request.query, 'token');
-    const refusal = context.setupToken.check(token);
+    const refusal = await context.setupToken.check(token);
     if (refusal) return setupRefused(request, reply, refusal);
     return sendPage(
       reply,
@@ -223,8 +226,8 @@ export function sessionRoutes(scope: FastifyInstance, context: ConsoleContext): 
   scope.post('/setup', async (request, reply) => {
     if (!formTokenMatches(request)) return refuseForm(request, reply);
     const form = fields(request.body, SETUP_FIELDS);
-    // Claimed before any await: of concurrent forms with the token, one goes on.
-    const claim = context.setupToken.claim(form.token);
+    // Claimed in one step (here, or by the cluster primary): of concurrent forms, one goes on.
+    const claim = await context.setupToken.claim(form.token);
     if (!claim.ok) return setupRefused(request, reply, claim.error);
     // A failure cannot tell whether a user was written: it spends the link too.
     return createFirstAdmin(request, reply, form, claim.value).catch((error: unknown) => {

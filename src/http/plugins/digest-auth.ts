@@ -27,12 +27,13 @@ export function digestAuthentication(context: ApiContext) {
       .header('WWW-Authenticate', authenticator.challenge(stale))
       .send(UNAUTHORIZED_BODY);
 
+  const refuseFor = (reply: FastifyReply, wait: number): never => {
+    reply.header('Retry-After', String(wait));
+    throw new ApiError('RATE_LIMITED', `Too many failed authentications; retry in ${wait} s.`);
+  };
   const refuseIfLocked = (reply: FastifyReply, clientKey: string, userKey: string) => {
     const wait = Math.max(throttle.retryAfter(clientKey), throttle.retryAfter(userKey));
-    if (wait > 0) {
-      reply.header('Retry-After', String(wait));
-      throw new ApiError('RATE_LIMITED', `Too many failed authentications; retry in ${wait} s.`);
-    }
+    if (wait > 0) refuseFor(reply, wait);
   };
 
   return async (
@@ -75,8 +76,11 @@ export function digestAuthentication(context: ApiContext) {
       case 'rejected':
         // A stale nonce with the right key is an honest client's retry, not a guess.
         if (!outcome.stale) {
-          throttle.fail(clientKey);
-          throttle.fail(userKey);
+          // With several workers the primary counts it and may find the key locked since
+          // the check: the answer is then the 429 one process would have given.
+          const counted = throttle.failed([clientKey, userKey]);
+          const wait = typeof counted === 'number' ? counted : await counted;
+          if (wait > 0) refuseFor(reply, wait);
         }
         return challenge(reply, outcome.stale);
     }
