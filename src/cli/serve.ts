@@ -24,7 +24,8 @@ export function serveCommand(): Command {
   serve.addOption(
     new Option('--workers <n|auto>', 'processes serving (auto: one per core; 1: no cluster)')
       .env('KEYWARD_WORKERS')
-      // Not yet `auto`: urllib's Digest (test/e2e/lifecycle) gets 401 from workers, cause open.
+      // Not yet `auto`: urllib answers a challenge on a new connection, which lands on another
+      // worker whose nonces differ (stale=true, which urllib does not retry): test/e2e/lifecycle.
       .default('1'),
   );
   return serve.action(async (options: Record<string, unknown>) => {
