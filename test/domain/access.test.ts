@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { mayActOnOthers, mayListOrgUsers } from '../../src/domain/access.js';
-import type { UserRecord } from '../../src/domain/records.js';
+import { userRecord } from '../support/records.js';
 
 const ORG = 'a'.repeat(24);
-const user = (fields: Partial<UserRecord>): UserRecord => ({
-  id: 'b'.repeat(24),
-  username: 'u',
-  firstName: '',
-  lastName: '',
-  emailAddress: '',
-  createdAt: '2026-01-01T00:00:00Z',
-  orgRoles: [],
-  globalRoles: [],
-  ...fields,
-});
+const user = userRecord;
 
 describe('access rules', () => {
   it('lets only a GLOBAL_OWNER act on users other than itself, whatever its org roles', () => {

@@ -1,20 +1,12 @@
 // The cache against a source whose timing the test controls: writes that commit before their
 // writer hears back, loads and polls that answer late.
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { ApiKeyRecord, Revision, UserRecord } from '../../src/domain/records.js';
+import type { ApiKeyRecord, Revision } from '../../src/domain/records.js';
 import { UserCache, type UserSource } from '../../src/domain/user-cache.js';
 import type { UserCredentials } from '../../src/store/store.js';
+import { userRecord } from '../support/records.js';
 
-const user = (username: string): UserRecord => ({
-  id: username.padStart(24, '0'),
-  username,
-  firstName: '',
-  lastName: '',
-  emailAddress: '',
-  createdAt: '2026-01-01T00:00:00Z',
-  orgRoles: [],
-  globalRoles: [],
-});
+const user = (username: string) => userRecord({ id: username.padStart(24, '0'), username });
 const key = (keyId: string) => ({
   keyId,
   ha1: { MD5: keyId, 'SHA-256': keyId, 'SHA-512-256': keyId },
