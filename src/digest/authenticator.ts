@@ -16,6 +16,7 @@ import {
   type ParsedAuthorization,
   parseAuthorization,
 } from './parse-authorization.js';
+import { localRoutes, type RemoteVerdict, type ReplayRoutes } from './replay-routes.js';
 import { ReplayWindow, type ReplayWindowOptions } from './replay-window.js';
 import { dummyHa1s, matchKey } from './verify.js';
 
@@ -31,10 +32,20 @@ export type RejectReason =
   | 'nc-below-window'
   | 'replay';
 
-export type VerifyOutcome =
+export type VerifyOutcome = SettledOutcome | PendingOutcome;
+
+/** The nonce's replay window is held elsewhere (replay-routes.ts): its verdict comes later. */
+export interface PendingOutcome {
+  readonly kind: 'pending';
+  readonly outcome: Promise<SettledOutcome>;
+}
+
+export type SettledOutcome =
   | { readonly kind: 'authenticated'; readonly keyId: string; readonly authenticationInfo: string }
   | { readonly kind: 'malformed'; readonly detail: string }
-  | { readonly kind: 'rejected'; readonly stale: boolean; readonly reason: RejectReason };
+  | { readonly kind: 'rejected'; readonly stale: boolean; readonly reason: RejectReason }
+  /** That window cannot be reached now: nothing may be accepted unchecked (503). */
+  | { readonly kind: 'unavailable' };
 
 export interface DigestRequest {
   readonly method: string;
@@ -50,11 +61,11 @@ export interface DigestAuthenticatorOptions {
   readonly nonceSecrets: readonly Buffer[];
   readonly nonceLifetimeMs?: number;
   /**
-   * NONCE_ISSUER_BYTES written into every nonce; nonces naming another issuer are answered
-   * stale. Default: random per authenticator, i.e. per process start, because its replay
-   * window starts empty. Share one only among authenticators that share one replay state.
+   * The issuer written into nonces and where each issuer's nonces are tracked. Default:
+   * `localRoutes()`, a random issuer per authenticator (per process start, because its
+   * replay window starts empty) tracked here, and every other issuer's nonce answered stale.
    */
-  readonly nonceIssuer?: Buffer;
+  readonly replayRoutes?: ReplayRoutes;
   readonly replayWindow?: ReplayWindowOptions;
   readonly now?: () => number;
 }
@@ -66,6 +77,11 @@ export interface DigestAuthenticator {
   challenge(stale: boolean): string[];
   /** How many nonces the replay window tracks now (bounded by its maxNonces). */
   trackedNonces(): number;
+  /**
+   * Records (nonce, nc) in this authenticator's own window for a sibling that verified a
+   * request carrying one of its nonces (the nonce's MAC and the response checked there).
+   */
+  acceptForPeer(nonce: string, issuedAt: number, nc: number, keyId: string): RemoteVerdict;
   parse(authorization: string | readonly string[] | undefined): ParsedAuthorization;
   /** `keys` are the user's enabled keys; undefined when there is no such user. */
   verify(
@@ -75,9 +91,17 @@ export interface DigestAuthenticator {
   ): VerifyOutcome;
 }
 
-function rejected(reason: RejectReason, stale = false): VerifyOutcome {
+function rejected(reason: RejectReason, stale = false): SettledOutcome {
   return { kind: 'rejected', stale, reason };
 }
+
+const VERDICTS: Record<Exclude<RemoteVerdict, 'accepted'>, SettledOutcome> = {
+  replay: rejected('replay'),
+  evicted: rejected('evicted-nonce', true),
+  'below-window': rejected('nc-below-window', true),
+  foreign: rejected('foreign-nonce', true),
+  unavailable: { kind: 'unavailable' },
+};
 
 const URI_MISMATCH: VerifyOutcome = {
   kind: 'malformed',
@@ -96,20 +120,34 @@ export function createDigestAuthenticator(
   const enabled: ReadonlySet<Algorithm> = new Set(algorithms);
   const lifetimeMs = options.nonceLifetimeMs ?? 300_000;
   const now = options.now ?? Date.now;
+  const routes = options.replayRoutes ?? localRoutes();
   const nonces = createNonceCodec({
     secrets: options.nonceSecrets,
     lifetimeMs,
     now,
-    issuer: options.nonceIssuer,
+    issuer: () => routes.issuer(),
   });
   const window = new ReplayWindow(options.replayWindow);
   const dummy = dummyHa1s();
+  // The own issuer in hex, recomputed only when routes.issuer() hands out another buffer.
+  let ownBytes: Buffer | undefined;
+  let ownHex = '';
+  const ownIssuer = () => {
+    const bytes = routes.issuer();
+    if (bytes !== ownBytes) [ownBytes, ownHex] = [bytes, bytes.toString('hex')];
+    return ownHex;
+  };
+  const acceptHere = (nonce: string, issuedAt: number, nc: number, keyId: string) => {
+    window.purgeIssuedBefore(now() - lifetimeMs);
+    return window.accept(nonce, issuedAt, nc, keyId);
+  };
 
   return {
     realm,
     algorithms,
     challenge: (stale) => challengeHeaders(realm, nonces.issue(), algorithms, stale),
     trackedNonces: () => window.size,
+    acceptForPeer: acceptHere,
     parse: parseAuthorization,
 
     verify(credentials, request, keys) {
@@ -136,26 +174,25 @@ export function createDigestAuthenticator(
       if (match === undefined)
         return rejected(keys === undefined ? 'unknown-user' : 'wrong-response');
       if (nonce.kind === 'expired') return rejected('expired-nonce', true);
-      // This window never saw the nonce's nc values (it was issued to a window now gone, or
-      // to another process's): tracking it here would accept each of them once more.
-      if (nonce.kind === 'foreign') return rejected('foreign-nonce', true);
-
-      window.purgeIssuedBefore(at - lifetimeMs);
+      // A nonce is tracked by the window its issuer names; a window that is gone (a restart,
+      // a dead sibling) never saw its nc values: tracking it anew would accept each once more.
+      const route = routes.route(nonce.kind === 'valid' ? ownIssuer() : (nonce.issuer ?? ''));
+      if (route === undefined) return rejected('foreign-nonce', true);
       const keyId = match.key.keyId;
-      switch (window.accept(credentials.nonce, nonce.issuedAt, credentials.ncValue, keyId)) {
-        case 'replay':
-          return rejected('replay');
-        case 'evicted':
-          return rejected('evicted-nonce', true);
-        case 'below-window':
-          return rejected('nc-below-window', true);
-        case 'accepted':
-          return {
-            kind: 'authenticated',
-            keyId,
-            authenticationInfo: authenticationInfo(alg, match.ha1, credentials),
-          };
-      }
+      const settle = (verdict: RemoteVerdict): SettledOutcome =>
+        verdict === 'accepted'
+          ? {
+              kind: 'authenticated',
+              keyId,
+              authenticationInfo: authenticationInfo(alg, match.ha1, credentials),
+            }
+          : VERDICTS[verdict];
+      const { nonce: text, ncValue } = credentials;
+      if (route === 'local') return settle(acceptHere(text, nonce.issuedAt, ncValue, keyId));
+      return {
+        kind: 'pending',
+        outcome: route.accept(text, nonce.issuedAt, ncValue, keyId).then(settle),
+      };
     },
   };
 }

@@ -17,7 +17,9 @@ export {
   type DigestAuthenticator,
   type DigestAuthenticatorOptions,
   type DigestRequest,
+  type PendingOutcome,
   type RejectReason,
+  type SettledOutcome,
   type VerifyOutcome,
 } from './authenticator.js';
 export { authenticationInfo, challengeHeaders } from './challenge.js';
@@ -35,4 +37,10 @@ export {
   type ParsedAuthorization,
   parseAuthorization,
 } from './parse-authorization.js';
+export {
+  localRoutes,
+  type RemoteReplay,
+  type RemoteVerdict,
+  type ReplayRoutes,
+} from './replay-routes.js';
 export { type ReplayVerdict, ReplayWindow, type ReplayWindowOptions } from './replay-window.js';

@@ -43,7 +43,8 @@ const V2 = layout(2, ISSUER_OFFSET + NONCE_ISSUER_BYTES);
 export type NonceStatus =
   | { readonly kind: 'valid'; readonly issuedAt: number }
   | { readonly kind: 'expired'; readonly issuedAt: number }
-  | { readonly kind: 'foreign'; readonly issuedAt: number }
+  /** `issuer` in hex, undefined for version 1 (issued before issuers existed). */
+  | { readonly kind: 'foreign'; readonly issuedAt: number; readonly issuer?: string }
   | { readonly kind: 'forged' };
 
 export interface NonceCodec {
@@ -60,9 +61,10 @@ export interface NonceCodecOptions {
   readonly lifetimeMs: number;
   /**
    * NONCE_ISSUER_BYTES naming the replay window behind this codec; only nonces it names open
-   * as valid. Default: random, so every codec (every process start) is its own issuer.
+   * as valid. Default: random, so every codec (every process start) is its own issuer. A
+   * function is asked on every issue and open: the issuer may change (a shared store's epoch).
    */
-  readonly issuer?: Buffer;
+  readonly issuer?: Buffer | (() => Buffer);
   readonly now?: () => number;
 }
 
@@ -71,14 +73,14 @@ const FORGED: NonceStatus = { kind: 'forged' };
 export function createNonceCodec(options: NonceCodecOptions): NonceCodec {
   const { secrets, lifetimeMs } = options;
   const now = options.now ?? Date.now;
-  const issuer = Buffer.from(options.issuer ?? randomBytes(NONCE_ISSUER_BYTES));
+  const issuerOf = issuerSource(options.issuer);
   const signing = secrets[0];
   if (signing === undefined) throw new Error('createNonceCodec: at least one secret is required');
   // Short secrets would make the MAC guessable; refuse them at startup rather than weaken it.
   if (secrets.some((s) => s.length < 16)) {
     throw new Error('createNonceCodec: secrets must be at least 16 bytes');
   }
-  if (issuer.length !== NONCE_ISSUER_BYTES) {
+  if (issuerOf().length !== NONCE_ISSUER_BYTES) {
     throw new Error(`createNonceCodec: the issuer must be ${NONCE_ISSUER_BYTES} bytes`);
   }
 
@@ -103,7 +105,7 @@ export function createNonceCodec(options: NonceCodecOptions): NonceCodec {
     issue(): string {
       const bytes = Buffer.allocUnsafe(V2.bytes);
       bytes[0] = V2.version;
-      issuer.copy(bytes, ISSUER_OFFSET);
+      issuerOf().copy(bytes, ISSUER_OFFSET);
       bytes.writeUIntBE(now(), V2.timeOffset, 6);
       randomFillSync(bytes, V2.timeOffset + 6, 8);
       mac(signing, bytes, V2.macOffset).copy(bytes, V2.macOffset);
@@ -123,10 +125,10 @@ export function createNonceCodec(options: NonceCodecOptions): NonceCodec {
       const issuedAt = bytes.readUIntBE(format.timeOffset, 6);
       const status = this.age(issuedAt, at);
       if (status.kind === 'expired') return status;
-      const own =
-        format === V2 &&
-        issuer.compare(bytes, ISSUER_OFFSET, ISSUER_OFFSET + NONCE_ISSUER_BYTES) === 0;
-      return own ? status : { kind: 'foreign', issuedAt };
+      if (format !== V2) return { kind: 'foreign', issuedAt };
+      const end = ISSUER_OFFSET + NONCE_ISSUER_BYTES;
+      if (issuerOf().compare(bytes, ISSUER_OFFSET, end) === 0) return status;
+      return { kind: 'foreign', issuedAt, issuer: bytes.toString('hex', ISSUER_OFFSET, end) };
     },
 
     age(issuedAt: number, at: number): NonceStatus {
@@ -135,4 +137,10 @@ export function createNonceCodec(options: NonceCodecOptions): NonceCodec {
         : { kind: 'valid', issuedAt };
     },
   };
+}
+
+function issuerSource(issuer: NonceCodecOptions['issuer']): () => Buffer {
+  if (typeof issuer === 'function') return issuer;
+  const fixed = Buffer.from(issuer ?? randomBytes(NONCE_ISSUER_BYTES));
+  return () => fixed;
 }

@@ -6,6 +6,8 @@ import {
   createDigestAuthenticator,
   type DigestAuthenticatorOptions,
   type DigestCredentials,
+  localRoutes,
+  type RemoteReplay,
   type VerifyOutcome,
 } from '../../src/digest/index.js';
 import type { KeyCredential } from '../../src/domain/records.js';
@@ -295,11 +297,11 @@ describe('authenticator: nonces of another issuer (a restart, another process)',
   });
 
   it('an authenticator given the same issuer accepts its nonces (for one shared window)', () => {
-    const nonceIssuer = Buffer.alloc(8, 0x5a);
-    const first = setup({ nonceIssuer });
-    const second = setup({ nonceIssuer });
+    const issuer = Buffer.alloc(8, 0x5a);
+    const first = setup({ replayRoutes: localRoutes(issuer) });
+    const second = setup({ replayRoutes: localRoutes(issuer) });
     expect(second.attempt(header(first.challengeFor(), 'first-key', 1)).kind).toBe('authenticated');
-    expect(() => setup({ nonceIssuer: Buffer.alloc(7) })).toThrow(/issuer/);
+    expect(() => setup({ replayRoutes: localRoutes(Buffer.alloc(7)) })).toThrow(/issuer/);
   });
 
   it('a version-1 nonce: stale when the response verifies, not when forged or the key is wrong', () => {
@@ -364,5 +366,58 @@ describe('authenticator: properties', () => {
     expect(() => createDigestAuthenticator({ ...base, algorithms: ['MD5', 'MD5'] })).toThrow(
       /duplicate/,
     );
+  });
+});
+
+describe('authenticator: replay windows held elsewhere (replay-routes.ts)', () => {
+  /** Routes whose own nonces are tracked by `remote`, as with a shared store. */
+  function remoteSetup(remote: RemoteReplay) {
+    const issuer = Buffer.alloc(8, 0x33);
+    return setup({ replayRoutes: { issuer: () => issuer, route: () => remote } });
+  }
+
+  it("settles a nonce tracked elsewhere with that window's verdict", async () => {
+    // A window held elsewhere, here a second authenticator's own.
+    const owner = setup();
+    const remote: RemoteReplay = {
+      accept: async (...args) => owner.auth.acceptForPeer(...args),
+    };
+    const { attempt, challengeFor } = remoteSetup(remote);
+    const h = header(challengeFor(), 'first-key', 1);
+    const first = attempt(h);
+    expect(first.kind).toBe('pending');
+    if (first.kind !== 'pending') return;
+    expect(await first.outcome).toMatchObject({ kind: 'authenticated', keyId: 'k1' });
+    expect(owner.auth.trackedNonces()).toBe(1);
+    const again = attempt(h);
+    if (again.kind !== 'pending') throw new Error('expected pending');
+    expect(await again.outcome).toEqual({ kind: 'rejected', stale: false, reason: 'replay' });
+  });
+
+  it('answers unavailable (never authenticated) when the window cannot be reached, stale when it lost the issuer', async () => {
+    for (const [verdict, expected] of [
+      ['unavailable', { kind: 'unavailable' }],
+      ['foreign', { kind: 'rejected', stale: true, reason: 'foreign-nonce' }],
+    ] as const) {
+      const { attempt, challengeFor } = remoteSetup({ accept: async () => verdict });
+      const outcome = attempt(header(challengeFor(), 'first-key', 1));
+      if (outcome.kind !== 'pending') throw new Error('expected pending');
+      expect(await outcome.outcome).toEqual(expected);
+    }
+  });
+
+  it('rejects a wrong response at once, without asking the remote window', () => {
+    let asked = 0;
+    const { attempt, challengeFor } = remoteSetup({
+      accept: async () => {
+        asked++;
+        return 'accepted';
+      },
+    });
+    expect(attempt(header(challengeFor(), 'wrong', 1))).toMatchObject({
+      kind: 'rejected',
+      reason: 'wrong-response',
+    });
+    expect(asked).toBe(0);
   });
 });

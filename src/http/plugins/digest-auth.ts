@@ -9,6 +9,10 @@ const UNCONFIRMED = new ApiError(
   'SERVICE_UNAVAILABLE',
   'Credentials cannot be checked now: the database is not reachable.',
 ).toDocument();
+const REPLAY_UNREACHABLE = new ApiError(
+  'SERVICE_UNAVAILABLE',
+  'Credentials cannot be checked now: the replay store is not reachable.',
+).toDocument();
 
 /**
  * The onRequest hook of every API route: parses the Authorization header, verifies it
@@ -59,11 +63,14 @@ export function digestAuthentication(context: ApiContext) {
     // that arrived together cannot all pass one check. Successes are never counted, so
     // any number of concurrent right answers from one client go through.
     if (!cached) refuseIfLocked(reply, clientKey, userKey);
-    const outcome = authenticator.verify(
+    const verified = authenticator.verify(
       parsed.credentials,
       { method: request.raw.method ?? 'GET', uri: request.raw.url ?? '' },
       principal?.keys,
     );
+    // Pending only once the response has verified (the right key): a wrong guess is
+    // rejected at once and counted below with nothing awaited in between.
+    const outcome = verified.kind === 'pending' ? await verified.outcome : verified;
     switch (outcome.kind) {
       case 'authenticated':
         request.principal = principal?.user;
@@ -83,6 +90,11 @@ export function digestAuthentication(context: ApiContext) {
           if (wait > 0) refuseFor(reply, wait);
         }
         return challenge(reply, outcome.stale);
+      case 'unavailable':
+        return reply.code(503).send(REPLAY_UNREACHABLE);
+      default:
+        // Falling out of this hook would let the request through: every outcome is handled.
+        return outcome satisfies never;
     }
   };
 }
