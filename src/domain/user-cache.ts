@@ -99,6 +99,13 @@ export class UserCache {
     return pending;
   }
 
+  /** Loads the user again, whatever is cached: another process may have changed it since. */
+  reload(username: string): Promise<UserCredentials | undefined> {
+    if (username.length > MAX_USERNAME_LENGTH) return Promise.resolve(undefined);
+    this.drop(username);
+    return this.credentials(username);
+  }
+
   /**
    * All of a user's keys in creation order, or undefined when the user is not cached or
    * holds more keys than a list entry keeps (the caller then pages in the database).

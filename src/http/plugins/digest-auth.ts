@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { authorizationValues } from '../../digest/index.js';
+import { authorizationValues, type VerifyOutcome } from '../../digest/index.js';
 import type { ApiContext } from '../context.js';
 import { ApiError, UNAUTHORIZED_BODY } from '../errors.js';
 
@@ -58,16 +58,22 @@ export function digestAuthentication(context: ApiContext) {
     // and before loading, so a locked-out client costs no lookup.
     refuseIfLocked(reply, clientKey, userKey);
     const cached = users.peek(username);
-    const principal = cached ? cached.credentials : await users.credentials(username);
+    let principal = cached ? cached.credentials : await users.credentials(username);
     // Checked again after the load, and from here to the record nothing awaits: guesses
     // that arrived together cannot all pass one check. Successes are never counted, so
     // any number of concurrent right answers from one client go through.
     if (!cached) refuseIfLocked(reply, clientKey, userKey);
-    const verified = authenticator.verify(
-      parsed.credentials,
-      { method: request.raw.method ?? 'GET', uri: request.raw.url ?? '' },
-      principal?.keys,
-    );
+    const target = { method: request.raw.method ?? 'GET', uri: request.raw.url ?? '' };
+    let verified = authenticator.verify(parsed.credentials, target, principal?.keys);
+    // The key (or the user) may be newer than this cache: made a moment ago by another
+    // worker or instance, whose revision reaches this one only within a poll. A client
+    // that creates a key and uses it at once must not be refused for that: load once more,
+    // as for an uncached user. A guesser pays with its throttle budget for each such load.
+    if (cached && mayBeNewer(verified)) {
+      principal = await users.reload(username);
+      refuseIfLocked(reply, clientKey, userKey);
+      verified = authenticator.verify(parsed.credentials, target, principal?.keys);
+    }
     // Pending only once the response has verified (the right key): a wrong guess is
     // rejected at once and counted below with nothing awaited in between.
     const outcome = verified.kind === 'pending' ? await verified.outcome : verified;
@@ -97,4 +103,12 @@ export function digestAuthentication(context: ApiContext) {
         return outcome satisfies never;
     }
   };
+}
+
+/** Refused for a key or user this process may not have seen yet (not for a stale nonce). */
+function mayBeNewer(outcome: VerifyOutcome): boolean {
+  return (
+    outcome.kind === 'rejected' &&
+    (outcome.reason === 'wrong-response' || outcome.reason === 'unknown-user')
+  );
 }
