@@ -3,7 +3,11 @@ import { type DestinationStream, pino } from 'pino';
 import type { ServerConfig } from './config.js';
 import type { SetupGate } from './console/setup-token.js';
 import { randomToken } from './console/tokens.js';
-import { createDigestAuthenticator } from './digest/index.js';
+import {
+  createDigestAuthenticator,
+  type DigestAuthenticator,
+  type ReplayRoutes,
+} from './digest/index.js';
 import { loadNonceSecrets } from './domain/nonce-secrets.js';
 import { realmFixedMessage, resolveRealm } from './domain/realm.js';
 import { watchRevisions } from './domain/revision-watch.js';
@@ -41,6 +45,7 @@ export interface Service {
   readonly realm: string;
   readonly usage: UsageCounter;
   readonly users: UserCache;
+  readonly authenticator: DigestAuthenticator;
   /** Opens /console/setup while nobody can sign in to the console; undefined without it. */
   readonly consoleSetupToken: string | undefined;
   /** Stops accepting requests, writes pending usage counts, closes the database. */
@@ -69,12 +74,14 @@ export interface ServiceOptions {
   readonly shared?: SharedParts;
   /** The revision poll (a knob for tests); default 1 s. Authentication fails closed after three without an answer. */
   readonly revisionPollMs?: number;
+  /** Where nonces are tracked (src/digest/replay-routes.ts); default: this process alone. */
+  readonly replayRoutes?: ReplayRoutes;
 }
 
 export async function createService(
   config: ServerConfig,
   logger: FastifyBaseLogger,
-  { shared, revisionPollMs = 1000 }: ServiceOptions = {},
+  { shared, revisionPollMs = 1000, replayRoutes }: ServiceOptions = {},
 ): Promise<Service> {
   const store = await openStore(config.database, { logger });
   try {
@@ -88,6 +95,7 @@ export async function createService(
       algorithms: config.digestAlgorithms,
       nonceSecrets: await loadNonceSecrets(store),
       nonceLifetimeMs: config.nonceLifetimeSeconds * 1000,
+      ...(replayRoutes ? { replayRoutes } : {}),
     });
     const users = new UserCache(store, { confirmWithinMs: 3 * revisionPollMs });
     const consoleSetupToken = config.console
@@ -145,6 +153,7 @@ export async function createService(
       realm: realm.value,
       usage,
       users,
+      authenticator,
       consoleSetupToken,
       async close() {
         revisions.stop();

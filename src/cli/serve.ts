@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { SharedSetupToken } from '../cluster/shared-setup-token.js';
 import { SharedThrottle } from '../cluster/shared-throttle.js';
+import { siblingRoutes } from '../cluster/sibling-replay.js';
 import { WorkerLink } from '../cluster/worker-link.js';
 import { databaseOption, type ServerConfig, serverOptions, toServerConfig } from '../config.js';
 import { createLogger, createService, type SharedParts } from '../service.js';
@@ -24,9 +25,7 @@ export function serveCommand(): Command {
   serve.addOption(
     new Option('--workers <n|auto>', 'processes serving (auto: one per core; 1: no cluster)')
       .env('KEYWARD_WORKERS')
-      // Not yet `auto`: urllib answers a challenge on a new connection, which lands on another
-      // worker whose nonces differ (stale=true, which urllib does not retry): test/e2e/lifecycle.
-      .default('1'),
+      .default('auto'),
   );
   return serve.action(async (options: Record<string, unknown>) => {
     const config = toServerConfig(options);
@@ -61,7 +60,13 @@ async function workerServe(config: ServerConfig): Promise<void> {
     setupGate: new SharedSetupToken(link),
     setupToken: link.setupToken,
   };
-  const service = await createService(config, logger, { shared });
+  const service = await createService(config, logger, {
+    shared,
+    replayRoutes: siblingRoutes(link),
+  });
+  link.answerReplayChecks(({ nonce, issuedAt, nc, keyId }) =>
+    service.authenticator.acceptForPeer(nonce, issuedAt, nc, keyId),
+  );
   const address = await service.app.listen({ host: config.host, port: config.port });
   logger.info({ address, worker: cluster.worker?.id }, 'keyward worker is serving');
   link.send({ t: 'listening', address });

@@ -1,6 +1,7 @@
 import { type SetupClaim, SetupToken } from '../console/setup-token.js';
 import { type AttemptTicket, type FailureThrottle, idOf, type Mark } from '../domain/throttle.js';
 import type { Request, ToPrimary, ToWorker } from './protocol.js';
+import { ReplayRelay } from './replay-relay.js';
 
 /** A live worker as the arbiter sees it. */
 export interface Peer {
@@ -14,14 +15,16 @@ interface Held<T> {
 }
 
 /**
- * The primary's side of the shared state: the one FailureThrottle and the one setup token.
- * A counted failure is answered only after every live worker has acknowledged its marks.
+ * The primary's side of the shared state: the one FailureThrottle, the one setup token and
+ * the relay between the workers' replay windows. A counted failure is answered only after
+ * every live worker has acknowledged its marks.
  */
 export class Arbiter {
   private readonly tickets = new Map<number, Held<AttemptTicket>>();
   private readonly claims = new Map<number, Held<SetupClaim>>();
   private readonly awaiting = new Map<number, { waiting: Set<number>; done: () => void }>();
   private readonly setup: SetupToken | undefined;
+  private readonly replay = new ReplayRelay();
   private nextId = 1;
 
   constructor(
@@ -43,7 +46,17 @@ export class Arbiter {
     }
     switch (message.t) {
       case 'hello':
-        from.send({ t: 'welcome', setupToken: this.setupToken, marks: this.throttle.locks() });
+        this.replay.join(from.id, message.issuer);
+        from.send({
+          t: 'welcome',
+          setupToken: this.setupToken,
+          marks: this.throttle.locks(),
+          issuers: this.replay.issuers(),
+        });
+        this.announceIssuers(from.id);
+        break;
+      case 'replay-verdict':
+        this.replay.answered(message.relay, message.verdict);
         break;
       case 'clear':
         this.throttle.succeed(message.key);
@@ -81,6 +94,10 @@ export class Arbiter {
         this.tickets.set(ticket, { worker: from.id, value: attempt.ticket });
         return { kind: 'admitted', ticket };
       }
+      case 'replay': {
+        const { issuer, nonce, issuedAt, nc, keyId } = request;
+        return this.replay.ask(issuer, { nonce, issuedAt, nc, keyId }, this.peers());
+      }
       case 'setup-check':
         return this.setup ? this.setup.check(request.token) : 'wrong';
       case 'setup-claim': {
@@ -98,6 +115,8 @@ export class Arbiter {
    * setup claim it held is spent, since it may have created the administrator before dying.
    */
   forget(worker: number): void {
+    this.replay.leave(worker);
+    this.announceIssuers(worker);
     for (const id of this.awaiting.keys()) this.acknowledge(worker, id);
     for (const [id, ticket] of this.tickets) if (ticket.worker === worker) this.tickets.delete(id);
     for (const [id, claim] of this.claims) {
@@ -105,6 +124,11 @@ export class Arbiter {
       claim.value.spend();
       this.claims.delete(id);
     }
+  }
+
+  private announceIssuers(except: number): void {
+    const issuers = this.replay.issuers();
+    for (const peer of this.peers()) if (peer.id !== except) peer.send({ t: 'issuers', issuers });
   }
 
   private broadcast(marks: readonly Mark[]): Promise<void> {

@@ -1,4 +1,13 @@
+import type { RemoteVerdict } from '../digest/index.js';
 import type { Mark } from '../domain/throttle.js';
+
+/** A (nonce, nc) for the worker whose issuer the nonce names (src/cluster/replay-relay.ts). */
+export interface ReplayCheck {
+  readonly nonce: string;
+  readonly issuedAt: number;
+  readonly nc: number;
+  readonly keyId: string;
+}
 
 /**
  * The messages between the primary and its workers (node:cluster IPC). Requests carry an
@@ -8,11 +17,14 @@ export type Request =
   | { readonly t: 'failed'; readonly keys: readonly string[] }
   | { readonly t: 'attempt'; readonly keys: readonly string[] }
   | { readonly t: 'setup-check'; readonly token: string }
-  | { readonly t: 'setup-claim'; readonly token: string };
+  | { readonly t: 'setup-claim'; readonly token: string }
+  | ({ readonly t: 'replay'; readonly issuer: string } & ReplayCheck);
 
 export type ToPrimary =
   | (Request & { readonly id: number })
-  | { readonly t: 'hello' }
+  /** `issuer`: the hex nonce issuer of the worker's replay window. */
+  | { readonly t: 'hello'; readonly issuer: string }
+  | { readonly t: 'replay-verdict'; readonly relay: number; readonly verdict: RemoteVerdict }
   | { readonly t: 'listening'; readonly address: string }
   | { readonly t: 'clear'; readonly key: string }
   | { readonly t: 'settle'; readonly ticket: number; readonly how: 'succeed' | 'withdraw' }
@@ -21,7 +33,15 @@ export type ToPrimary =
   | { readonly t: 'ack'; readonly id: number };
 
 export type ToWorker =
-  | { readonly t: 'welcome'; readonly setupToken: string | undefined; readonly marks: Mark[] }
+  | {
+      readonly t: 'welcome';
+      readonly setupToken: string | undefined;
+      readonly marks: Mark[];
+      readonly issuers: string[];
+    }
+  /** The live workers' nonce issuers, after one starts or dies. */
+  | { readonly t: 'issuers'; readonly issuers: string[] }
+  | ({ readonly t: 'replay-check'; readonly relay: number } & ReplayCheck)
   /** Must be acknowledged: the failing worker's answer waits for every worker's `ack`. */
   | { readonly t: 'marks'; readonly id: number; readonly marks: readonly Mark[] }
   | { readonly t: 'clear'; readonly id: string }
@@ -32,6 +52,7 @@ export type FailedReply = number;
 export type AttemptReply =
   | { readonly kind: 'refused'; readonly retryAfter: number }
   | { readonly kind: 'admitted'; readonly ticket: number };
+export type ReplayReply = RemoteVerdict;
 export type SetupCheckReply = 'wrong' | 'spent' | undefined;
 export type SetupClaimReply =
   | { readonly ok: false; readonly error: 'wrong' | 'spent' | 'busy' }

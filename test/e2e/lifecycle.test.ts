@@ -140,6 +140,8 @@ describe('the keyward command', { timeout: 120_000 }, () => {
     ]) {
       expect(serve).toContain(flag);
     }
+    // Every core by default (issue 10): one worker per core, `--workers 1` for one process.
+    expect(serve.replace(/\s+/g, ' ')).toContain('(default: "auto", env: KEYWARD_WORKERS)');
   });
 
   it('fails bad input with one line on stderr and a non-zero status, writing nothing', async () => {

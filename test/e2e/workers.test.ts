@@ -137,6 +137,37 @@ describe('keyward serve --workers 2', () => {
     expect(keys.results[0]?.usedCount).toBe(ok);
   }, 60_000);
 
+  it('a challenge answered on another connection (another worker) is accepted once; replays are refused', async () => {
+    fixture = await startWorkers();
+    const url = `${fixture.server.url}/api/atlas/v1.0/users/${fixture.userId}`;
+    const agents = connections(6);
+    const challenges = await Promise.all(agents.map((agent) => send(agent, url)));
+    const headers = challenges.map(({ challenge }) =>
+      digestAuthorization({
+        username: fixture?.username ?? '',
+        password: fixture?.key ?? '',
+        method: 'GET',
+        uri: new URL(url).pathname,
+        challenge,
+        nc: 1,
+      }),
+    );
+    // Consecutive connections go to the two workers in turn: each answer lands on the
+    // worker that did not issue its nonce, as urllib's answer on a fresh connection does.
+    const moved = await Promise.all(
+      agents.map((agent, i) => send(agent, url, { authorization: headers[(i + 1) % 6] })),
+    );
+    expect(moved.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    const replays = await Promise.all(
+      agents.map((agent, i) => send(agent, url, { authorization: headers[i] })),
+    );
+    expect(replays.map((answer) => answer.status)).toEqual([401, 401, 401, 401, 401, 401]);
+    // Refused as replays by the issuing worker, not as stale nonces to retry.
+    expect(replays.some((answer) => answer.challenge.includes('stale=true'))).toBe(false);
+    expect(servingPids(fixture.server.output).size).toBe(2);
+    for (const agent of agents) agent.destroy();
+  }, 60_000);
+
   it('wrong guesses spread over both workers: exactly the limit of 401s, then 429s', async () => {
     fixture = await startWorkers('--auth-failure-limit', '5', '--auth-lockout', '60');
     const url = `${fixture.server.url}/api/atlas/v1.0/users/${fixture.userId}`;

@@ -48,7 +48,12 @@ export class ServerProcess {
     const child = spawn(
       process.execPath,
       [BIN, 'serve', '--port', '0', '--database', db, '--log-level', 'info', ...args],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        // One process unless a test asks for workers (`--workers 2` wins over the variable):
+        // the default, one per core, would fork dozens on a large CI machine for every test.
+        env: { ...process.env, KEYWARD_WORKERS: '1' },
+      },
     );
     const output: string[] = [];
     const url = await new Promise<string>((resolve, reject) => {
