@@ -51,6 +51,10 @@ function postgresDialect(url: string, poolSize: number, logger?: StoreLogger): D
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
+    // An unreachable host would otherwise hold a request until the OS gives up (minutes):
+    // fail it (503, src/store/unavailable.ts) while the client still waits.
+    connectionTimeoutMillis: 5_000,
+    query_timeout: 30_000,
     // bigint columns and count(*) as numbers: counts stay far below 2^53.
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>

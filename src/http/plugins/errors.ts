@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { DigestAuthenticator } from '../../digest/index.js';
+import { isStoreUnavailable } from '../../store/unavailable.js';
 import { ApiError } from '../errors.js';
 import { requestPath } from '../links.js';
 
@@ -27,6 +28,9 @@ function toApiError(error: FastifyError): ApiError {
   if (error instanceof SyntaxError) {
     return new ApiError('INVALID_JSON', 'The request body is not valid JSON.');
   }
+  if (isStoreUnavailable(error)) {
+    return new ApiError('SERVICE_UNAVAILABLE', 'The database is not reachable now; retry later.');
+  }
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500)
     return new ApiError('BAD_REQUEST', 'The request is malformed.');
@@ -38,6 +42,7 @@ export function registerErrorHandling(app: FastifyInstance, authenticator: Diges
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const apiError = toApiError(error);
     if (apiError.statusCode >= 500) request.log.error({ err: error }, 'request failed');
+    if (apiError.statusCode === 503) reply.header('Retry-After', '1');
     if (apiError.statusCode === 401 && !reply.hasHeader('www-authenticate')) {
       reply.header('WWW-Authenticate', authenticator.challenge(false));
     }
