@@ -37,6 +37,16 @@ export type Attempt =
   | { readonly kind: 'refused'; readonly retryAfter: number }
   | { readonly kind: 'admitted'; readonly ticket: AttemptTicket };
 
+/**
+ * A throttle kept elsewhere (a shared store) cannot be reached: nothing can be counted, so
+ * nothing is evaluated; authentication answers 503 until it is back.
+ */
+export class ThrottleUnavailable extends Error {
+  constructor(cause: unknown) {
+    super('the failure throttle cannot be reached', { cause });
+  }
+}
+
 /** A key's record as the other workers mirror it: its id and when its lockout ends (0: none). */
 export type Mark = readonly [id: string, lockedUntil: number];
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisConnection } from '../../src/redis/connection.js';
-import { RedisReplay } from '../../src/redis/replay.js';
+import { RedisConnection } from '../../src/shared/redis-connection.js';
+import { RedisReplay } from '../../src/shared/redis-replay.js';
 import { RedisServer } from '../support/redis-server.js';
 
 const quiet = { warn: () => {}, info: () => {} };

@@ -13,9 +13,10 @@
 // sets a new one, and every nonce of the old epoch is stale from then on.
 import { createHash, randomBytes } from 'node:crypto';
 import { NONCE_ISSUER_BYTES } from '../digest/nonce.js';
-import { type RedisConnection, RedisUnavailable, script } from './connection.js';
+import type { RemoteReplay, RemoteVerdict, ReplayRoutes } from '../digest/replay-routes.js';
+import { type RedisConnection, RedisUnavailable, script } from './redis-connection.js';
 
-export type RemoteReplayVerdict = 'accepted' | 'replay' | 'below-window' | 'foreign';
+type ScriptVerdict = 'accepted' | 'replay' | 'below-window' | 'foreign';
 
 const CHECK = script(`
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 'foreign' end
@@ -50,9 +51,14 @@ export interface RedisReplayOptions {
   readonly prefix?: string;
 }
 
-export class RedisReplay {
+/** The authenticator's ReplayRoutes when instances share a Redis: every nonce goes there. */
+export class RedisReplay implements ReplayRoutes {
   private epoch: string | undefined;
   private currentIssuer: Buffer = randomBytes(NONCE_ISSUER_BYTES);
+  private currentHex = this.currentIssuer.toString('hex');
+  private readonly remote: RemoteReplay = {
+    accept: (nonce, issuedAt, nc) => this.accept(nonce, issuedAt, nc, Date.now()),
+  };
   private establishing: Promise<void> | undefined;
   private readonly ncWindow: number;
   private readonly prefix: string;
@@ -73,6 +79,24 @@ export class RedisReplay {
     return this.currentIssuer;
   }
 
+  /**
+   * Nonces of the current epoch are checked in Redis; any other issuer's (an old epoch, an
+   * instance on another Redis) were tracked by nobody reachable: stale.
+   */
+  route(issuer: string): RemoteReplay | undefined {
+    return issuer === this.currentHex ? this.remote : undefined;
+  }
+
+  /** As `check`, with an unreachable Redis as a verdict (503) rather than an exception. */
+  async accept(nonce: string, issuedAt: number, nc: number, at: number): Promise<RemoteVerdict> {
+    try {
+      return await this.check(nonce, issuedAt, nc, at);
+    } catch (error) {
+      if (error instanceof RedisUnavailable) return 'unavailable';
+      throw error;
+    }
+  }
+
   /** Adopts the epoch Redis holds, setting one when there is none. */
   establish(): Promise<void> {
     this.establishing ??= this.adopt().finally(() => {
@@ -85,12 +109,7 @@ export class RedisReplay {
    * Accepts (nonce, nc) once across every instance. The nonce was opened by a codec whose
    * issuer is `issuer()` now, so it was issued under `this.epoch`. Throws RedisUnavailable.
    */
-  async check(
-    nonce: string,
-    issuedAt: number,
-    nc: number,
-    at: number,
-  ): Promise<RemoteReplayVerdict> {
+  async check(nonce: string, issuedAt: number, nc: number, at: number): Promise<ScriptVerdict> {
     const epoch = this.epoch;
     if (epoch === undefined) {
       await this.establish();
@@ -121,7 +140,7 @@ export class RedisReplay {
   }
 }
 
-function isVerdict(reply: unknown): reply is RemoteReplayVerdict {
+function isVerdict(reply: unknown): reply is ScriptVerdict {
   return (
     reply === 'accepted' || reply === 'replay' || reply === 'below-window' || reply === 'foreign'
   );
