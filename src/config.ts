@@ -32,6 +32,11 @@ export interface ServerConfig {
   readonly console: boolean;
   readonly consoleSessionMinutes: number;
   readonly consoleIdleMinutes: number;
+  /**
+   * Redis (or Valkey) shared by several instances for the replay window and the failure
+   * throttle; undefined: both are kept in this process (or host).
+   */
+  readonly redisUrl: string | undefined;
 }
 
 export const DEFAULT_REALM = 'MMS Public API';
@@ -111,6 +116,19 @@ function logLevel(value: string): LogLevel {
     throw new InvalidArgumentError(`expected one of ${LOG_LEVELS.join(', ')}`);
   }
   return value as LogLevel;
+}
+
+function redisUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError('expected a redis:// or rediss:// URL');
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+    throw new InvalidArgumentError('expected a redis:// or rediss:// URL');
+  }
+  return value;
 }
 
 /** `--database`, shared by every command. */
@@ -205,6 +223,12 @@ export const serverOptions = (): Option[] => [
     .env('KEYWARD_CONSOLE_IDLE_TIMEOUT')
     .default(30)
     .argParser(integer(2, 43_200)),
+  new Option(
+    '--redis-url <url>',
+    'Redis/Valkey shared by several instances: replay window and failure throttle',
+  )
+    .env('KEYWARD_REDIS_URL')
+    .argParser(redisUrl),
 ];
 
 /** Commander hands back loosely typed values; this is the one place they become typed. */
@@ -231,5 +255,6 @@ export function toServerConfig(options: Record<string, unknown>): ServerConfig {
     console: options.console !== false,
     consoleSessionMinutes: Number(options.consoleSessionLifetime),
     consoleIdleMinutes: Number(options.consoleIdleTimeout),
+    redisUrl: options.redisUrl === undefined ? undefined : String(options.redisUrl),
   };
 }

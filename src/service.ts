@@ -11,10 +11,11 @@ import {
 import { loadNonceSecrets } from './domain/nonce-secrets.js';
 import { realmFixedMessage, resolveRealm } from './domain/realm.js';
 import { watchRevisions } from './domain/revision-watch.js';
-import { FailureThrottle, type Throttle } from './domain/throttle.js';
+import { FailureThrottle, type Throttle, type ThrottleOptions } from './domain/throttle.js';
 import { UserCache } from './domain/user-cache.js';
 import { buildApp } from './http/app.js';
 import { redactQuerySecrets } from './http/log-redaction.js';
+import { openRedisParts } from './shared/redis-parts.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 import { UsageCounter } from './usage/usage-counter.js';
@@ -52,14 +53,18 @@ export interface Service {
   close(): Promise<void>;
 }
 
-/** The failure throttle `config` asks for; with several workers, the primary holds it. */
-export function throttleOf(config: ServerConfig): FailureThrottle {
-  return new FailureThrottle({
+function throttleOptionsOf(config: ServerConfig): ThrottleOptions {
+  return {
     limit: config.authFailureLimit,
     windowMs: 10 * 60_000,
     baseLockoutMs: config.authLockoutSeconds * 1000,
     maxLockoutMs: config.authLockoutMaxSeconds * 1000,
-  });
+  };
+}
+
+/** The failure throttle `config` asks for; with several workers, the primary holds it. */
+export function throttleOf(config: ServerConfig): FailureThrottle {
+  return new FailureThrottle(throttleOptionsOf(config));
 }
 
 /** A cluster worker's view of the state its primary holds for all workers (src/cluster). */
@@ -84,6 +89,16 @@ export async function createService(
   { shared, revisionPollMs = 1000, replayRoutes }: ServiceOptions = {},
 ): Promise<Service> {
   const store = await openStore(config.database, { logger });
+  // With --redis-url the replay window and the throttle are those of every instance on it,
+  // including this host's other workers: the primary's throttle is then not used.
+  const redis = config.redisUrl
+    ? await openRedisParts({
+        url: config.redisUrl,
+        nonceLifetimeMs: config.nonceLifetimeSeconds * 1000,
+        throttle: throttleOptionsOf(config),
+        log: logger,
+      })
+    : undefined;
   try {
     const realm = await resolveRealm(store, config.realm);
     if (!realm.ok) {
@@ -95,7 +110,8 @@ export async function createService(
       algorithms: config.digestAlgorithms,
       nonceSecrets: await loadNonceSecrets(store),
       nonceLifetimeMs: config.nonceLifetimeSeconds * 1000,
-      ...(replayRoutes ? { replayRoutes } : {}),
+      // Redis, when given, tracks every nonce of every worker of every instance.
+      ...(redis ? { replayRoutes: redis.replay } : replayRoutes ? { replayRoutes } : {}),
     });
     const users = new UserCache(store, { confirmWithinMs: 3 * revisionPollMs });
     const consoleSetupToken = config.console
@@ -114,7 +130,7 @@ export async function createService(
         authenticator,
         users,
         usage,
-        throttle: shared?.throttle ?? throttleOf(config),
+        throttle: redis?.throttle ?? shared?.throttle ?? throttleOf(config),
         realm: realm.value,
         publicUrl: config.publicUrl,
         maxKeysPerUser: config.maxKeysPerUser,
@@ -159,10 +175,12 @@ export async function createService(
         revisions.stop();
         await app.close();
         await usage.stop();
+        await redis?.close();
         await store.close();
       },
     };
   } catch (error) {
+    await redis?.close();
     await store.close();
     throw error;
   }

@@ -55,7 +55,8 @@ export class RedisConnection {
     const client = createClient({
       url,
       disableOfflineQueue: true,
-      commandOptions: { timeout: timeoutMs },
+      // A frozen Redis holds written commands until it answers: bound them, refuse past that.
+      commandsQueueMaxLength: 10_000,
       socket: {
         connectTimeout: timeoutMs,
         reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 1000),
@@ -97,12 +98,20 @@ export class RedisConnection {
 
   /** Runs a plain command; throws RedisUnavailable when Redis does not answer. */
   async command(args: readonly string[]): Promise<Reply> {
+    let timer: NodeJS.Timeout | undefined;
+    // node-redis times a command out only while it waits to be written, not once it waits
+    // for the reply (measured: a SIGSTOPped Redis held a PING for as long as it was stopped).
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('no reply in time')), this.timeoutMs);
+    });
     try {
-      const reply: unknown = await this.client.sendCommand([...args]);
+      const reply: unknown = await Promise.race([this.client.sendCommand([...args]), late]);
       this.reachableAgain();
       return reply as Reply;
     } catch (error) {
       throw this.failure(error);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

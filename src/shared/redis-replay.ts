@@ -80,11 +80,25 @@ export class RedisReplay implements ReplayRoutes {
   }
 
   /**
-   * Nonces of the current epoch are checked in Redis; any other issuer's (an old epoch, an
-   * instance on another Redis) were tracked by nobody reachable: stale.
+   * Nonces of the current epoch are checked in Redis. Another issuer's nonce may be of a
+   * newer epoch another instance set after Redis lost its state: this one then adopts it.
+   * Otherwise (an old epoch, an instance on another Redis) nobody reachable tracked it: stale.
+   * Only a request whose response verified gets here, so strangers cannot make it ask.
    */
-  route(issuer: string): RemoteReplay | undefined {
-    return issuer === this.currentHex ? this.remote : undefined;
+  route(issuer: string): RemoteReplay {
+    if (issuer === this.currentHex) return this.remote;
+    return {
+      accept: async (nonce, issuedAt, nc) => {
+        try {
+          await this.establish();
+        } catch (error) {
+          if (error instanceof RedisUnavailable) return 'unavailable';
+          throw error;
+        }
+        if (issuer !== this.currentHex) return 'foreign';
+        return this.accept(nonce, issuedAt, nc, Date.now());
+      },
+    };
   }
 
   /** As `check`, with an unreachable Redis as a verdict (503) rather than an exception. */
@@ -137,6 +151,7 @@ export class RedisReplay implements ReplayRoutes {
       .update(epoch)
       .digest()
       .subarray(0, NONCE_ISSUER_BYTES);
+    this.currentHex = this.currentIssuer.toString('hex');
   }
 }
 

@@ -53,6 +53,7 @@ export function testConfig(database: string, overrides: Partial<ServerConfig> = 
     console: true,
     consoleSessionMinutes: 480,
     consoleIdleMinutes: 30,
+    redisUrl: undefined,
     ...overrides,
   };
 }

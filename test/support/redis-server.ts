@@ -72,9 +72,19 @@ export class RedisServer {
     this.child = undefined;
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGCONT');
       child.kill('SIGKILL');
       await exited;
     }
+  }
+
+  /** Freezes the server (SIGSTOP): connections stay open, nothing answers (a partition). */
+  pause(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.child?.kill('SIGCONT');
   }
 
   /** Stops it for good and removes its folder. */

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { authorizationValues, type VerifyOutcome } from '../../digest/index.js';
+import { ThrottleUnavailable } from '../../domain/throttle.js';
 import type { ApiContext } from '../context.js';
 import { ApiError, UNAUTHORIZED_BODY } from '../errors.js';
 
@@ -13,6 +14,21 @@ const REPLAY_UNREACHABLE = new ApiError(
   'SERVICE_UNAVAILABLE',
   'Credentials cannot be checked now: the replay store is not reachable.',
 ).toDocument();
+const THROTTLE_UNREACHABLE = new ApiError(
+  'SERVICE_UNAVAILABLE',
+  'Credentials cannot be checked now: the failure throttle is not reachable.',
+).toDocument();
+
+/** A failure counted elsewhere; 'unavailable' when that store is out of reach. */
+async function remoteCount(counted: Promise<number>): Promise<number | 'unavailable'> {
+  try {
+    return await counted;
+  } catch (error) {
+    // Uncounted, a guess must not be answered at all: its 401 would be a free attempt.
+    if (error instanceof ThrottleUnavailable) return 'unavailable';
+    throw error;
+  }
+}
 
 /**
  * The onRequest hook of every API route: parses the Authorization header, verifies it
@@ -92,7 +108,8 @@ export function digestAuthentication(context: ApiContext) {
           // With several workers the primary counts it and may find the key locked since
           // the check: the answer is then the 429 one process would have given.
           const counted = throttle.failed([clientKey, userKey]);
-          const wait = typeof counted === 'number' ? counted : await counted;
+          const wait = typeof counted === 'number' ? counted : await remoteCount(counted);
+          if (wait === 'unavailable') return reply.code(503).send(THROTTLE_UNREACHABLE);
           if (wait > 0) refuseFor(reply, wait);
         }
         return challenge(reply, outcome.stale);
