@@ -18,9 +18,9 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { canConnect } from '../../test/support/embedded-postgres.js';
 import type { Credential } from '../load/digest.js';
 import {
   awaitExit,
@@ -135,17 +135,6 @@ function ctl(confFile: string, action: 'start' | 'stop'): { ok: boolean; output:
     timeout: 20_000,
   });
   return { ok: result.status === 0, output: `${result.stdout ?? ''}${result.stderr ?? ''}` };
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 export async function startApache(options: ApacheOptions): Promise<Target> {
