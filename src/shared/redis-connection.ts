@@ -57,6 +57,9 @@ export class RedisConnection {
       disableOfflineQueue: true,
       // A frozen Redis holds written commands until it answers: bound them, refuse past that.
       commandsQueueMaxLength: 10_000,
+      // Its own timeout covers only unwritten commands (see command()) and costs an
+      // AbortSignal per command (2.5% of a Redis-backed request's CPU, profiled): off.
+      commandOptions: { timeout: 0 },
       socket: {
         connectTimeout: timeoutMs,
         reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 1000),

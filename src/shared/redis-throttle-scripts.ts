@@ -2,8 +2,9 @@
 // u: locked until, s: when this run of failures started, so a late withdraw cannot take a
 // count from a newer run), with FailureThrottle's rules (src/domain/throttle.ts). Time is
 // Redis's own (TIME), one clock for every host; replies carry durations, not instants.
-// Locks also go to a sorted set (for an instance that starts or reconnects later) and to a
-// channel, so every instance's mirror learns them at once.
+// Locks also go to a sorted set (for an instance that starts or reconnects later), and every
+// count to a channel ("<lock ms, 0: none> <id>"), so each instance's mirror learns the locks
+// at once and which keys have failures a success must clear.
 import { script } from './redis-connection.js';
 
 const NOW = `
@@ -35,8 +36,8 @@ for i = 2, #KEYS do
     lock = math.min(base * 2 ^ (f - limit), max)
     redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
     redis.call('ZADD', KEYS[1], now + lock, id)
-    redis.call('PUBLISH', ARGV[5], lock .. ' ' .. id)
   end
+  redis.call('PUBLISH', ARGV[5], lock .. ' ' .. id)
   redis.call('HSET', key, 'f', f, 'l', now, 'u', now + lock, 's', s)
   redis.call('PEXPIRE', key, math.max(window, lock) + 1000)
   reply[#reply + 1] = s
