@@ -92,7 +92,11 @@ beforeAll(async () => {
   orgId = newObjectId();
   await store.createOrg({ id: orgId, name: 'Hosts', createdAt: toTimestamp() });
   const args = ['--redis-url', redis.url, '--trust-proxy', 'loopback', '--auth-lockout', '60'];
-  servers = await Promise.all([1, 2, 3].map(() => ServerProcess.start(args, fresh.database)));
+  // One instance with two workers: Redis serves the workers of a host as it serves hosts.
+  const workers = ['2', '1', '1'];
+  servers = await Promise.all(
+    workers.map((n) => ServerProcess.start([...args, '--workers', n], fresh.database)),
+  );
   balancer = await Haproxy.start(servers.map((s) => Number(new URL(s.url).port)));
 }, 90_000);
 

@@ -2,7 +2,9 @@
 // in Redis whichever instance issued it or receives it, and without Redis authentication fails
 // closed (503: no 200 to a replay, no 401 to an uncounted guess) and comes back by itself.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../src/domain/passwords.js';
 import { type Account, ATLAS, TestApi } from '../support/api.js';
+import { ConsoleClient } from '../support/console-client.js';
 import { digestAuthorization } from '../support/digest-client.js';
 import { RedisServer } from '../support/redis-server.js';
 
@@ -82,6 +84,10 @@ describe('two instances sharing a Redis', () => {
       expect(response.statusCode).toBe(503);
       expect(response.json()).toMatchObject({ error: 503, errorCode: 'SERVICE_UNAVAILABLE' });
     }
+    // The console's sign-in throttle is Redis's too: no password is checked uncounted.
+    await b.service.store.setPasswordHash('root', await hashPassword('the password'));
+    const signIn = await new ConsoleClient(b.app).signIn('root', 'a-guess');
+    expect(signIn.statusCode).toBe(503);
     await redis.start();
     // Redis came back empty: the epoch is new, so the header used before is stale, never 200.
     await expect

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { FairQueue } from '../../domain/fair-queue.js';
 import { hashPassword, passwordProblem, verifyPassword } from '../../domain/passwords.js';
 import type { UserRecord } from '../../domain/records.js';
+import { ThrottleUnavailable } from '../../domain/throttle.js';
 import { createUser, isValidUsername, USERNAME_RULE } from '../../domain/users.js';
 import type { ConsoleContext } from '../context.js';
 import { fields, frameOf, safeNext, seeOther, sendPage, text } from '../requests.js';
@@ -111,10 +112,16 @@ export function sessionRoutes(scope: FastifyInstance, context: ConsoleContext): 
       );
 
     // Counted before any hashing: concurrent guesses cannot all pass one check.
-    const attempt = await throttle.attempt([
-      `console-ip:${request.ip}`,
-      `console-user:${form.username}`,
-    ]);
+    const attempt = await Promise.resolve()
+      .then(() => throttle.attempt([`console-ip:${request.ip}`, `console-user:${form.username}`]))
+      .catch((error: unknown) => {
+        // Kept in Redis (--redis-url) and Redis is out of reach: uncounted, nothing is checked.
+        if (error instanceof ThrottleUnavailable) return undefined;
+        throw error;
+      });
+    if (attempt === undefined) {
+      return again(503, 'Sign-ins cannot be checked now. Try again in a moment.');
+    }
     if (attempt.kind === 'refused') {
       reply.header('retry-after', String(attempt.retryAfter));
       return again(429, `Too many failed sign-ins. Try again in ${attempt.retryAfter} seconds.`);
