@@ -243,4 +243,28 @@ print(json.dumps({"status": [r.status_code for r in rs], "by": [r.headers.get("X
     // At most the requests in flight on the killed instance when it died.
     expect(failed.length).toBeLessThanOrEqual(8);
   });
+
+  it('counts exact across instances: usedCount equals the 200s after a clean stop of all', async () => {
+    const counted = await account('counted@example.com');
+    const live = servers.filter((server) => !server.exited);
+    expect(live.length).toBeGreaterThanOrEqual(2);
+    let ok = 0;
+    const client = async () => {
+      for (let i = 0; i < 25; i++) {
+        // A fresh challenge each time, so challenge and answer land on any instance.
+        const authorization = await answer(balancer.url, counted, 1);
+        if ((await get(balancer.url, path(counted), { authorization })).status === 200) ok++;
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, client));
+    expect(ok).toBeGreaterThan(100);
+    // SIGTERM: each instance (and each worker) writes its pending counts before exiting.
+    for (const server of live) expect(await server.stop()).toBe(0);
+    const keys = await theStore().listKeys(counted.id, {
+      offset: 0,
+      limit: 10,
+      includeCount: false,
+    });
+    expect(keys.items.find((key) => key.id === counted.keyId)?.usedCount).toBe(ok);
+  });
 });

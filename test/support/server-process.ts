@@ -84,7 +84,7 @@ export class ServerProcess {
     return server;
   }
 
-  private get exited(): boolean {
+  get exited(): boolean {
     return this.child.exitCode !== null || this.child.signalCode !== null;
   }
 
