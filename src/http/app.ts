@@ -1,3 +1,4 @@
+import proxyAddr from '@fastify/proxy-addr';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions, LogController } from 'fastify';
 import { type ConsoleOptions, registerConsole } from '../console/plugin.js';
@@ -10,6 +11,7 @@ import { digestAuthentication } from './plugins/digest-auth.js';
 import { registerErrorHandling } from './plugins/errors.js';
 import { registerRenderer } from './render.js';
 import type { Api } from './routes/api.js';
+import { gatewayRoutes } from './routes/gateway.js';
 import { healthRoutes } from './routes/health.js';
 import { keyRoutes } from './routes/keys.js';
 import { orgRoutes } from './routes/orgs.js';
@@ -65,6 +67,7 @@ export async function buildApp(context: ApiContext, options: AppOptions = {}) {
 
   healthRoutes(app, context);
   openApiRoute(app);
+  gatewayRoutes(app, context, trustedPeer(fastifyOptions.trustProxy));
   for (const prefix of API_PREFIXES) {
     await app.register(
       async (api) => {
@@ -76,4 +79,14 @@ export async function buildApp(context: ApiContext, options: AppOptions = {}) {
   }
   if (consoleOptions) await registerConsole(app, context, consoleOptions);
   return app;
+}
+
+/** Whether the connection's peer is a --trust-proxy address, judged as Fastify judges it. */
+function trustedPeer(trustProxy: AppOptions['trustProxy']): (address: string) => boolean {
+  if (typeof trustProxy === 'string' || Array.isArray(trustProxy)) {
+    const list = typeof trustProxy === 'string' ? trustProxy.split(',') : trustProxy;
+    const trust = proxyAddr.compile(list.map((entry) => entry.trim()));
+    return (address) => trust(address, 0);
+  }
+  return () => trustProxy === true;
 }

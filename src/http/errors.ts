@@ -11,6 +11,13 @@ const ERROR_STATUS = {
   INVALID_ATTRIBUTE: 400,
   INVALID_JSON: 400,
   INVALID_QUERY_PARAMETER: 400,
+  // Forward auth (src/http/routes/gateway.ts): a proxy's misconfiguration is a 400, which
+  // nginx turns into a 500 and logs; what a client did is a 403, which reaches the client.
+  GATEWAY_UNTRUSTED_PEER: 400,
+  GATEWAY_NO_ORIGINAL_REQUEST: 400,
+  GATEWAY_ACCESS_DENIED: 403,
+  GATEWAY_RATE_LIMITED: 403,
+  GATEWAY_INVALID_AUTHORIZATION: 403,
   UNAUTHORIZED: 401,
   API_KEY_NOT_FOUND: 404,
   RESOURCE_NOT_FOUND: 404,

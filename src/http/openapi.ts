@@ -1,11 +1,13 @@
 import fastifySwagger, { type FastifyDynamicSwaggerOptions } from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import { VERSION } from '../version.js';
+import { GATEWAY_PATH } from './routes/gateway.js';
 import { documented } from './schemas/common.js';
 import { ErrorDocument, UnauthorizedDocument } from './schemas/error.js';
 
 const DOCUMENTED_PREFIX = '/api/atlas/v1.0';
 const UNAUTHENTICATED = new Set(['/health']);
+const GATEWAY = new Set([GATEWAY_PATH]);
 
 type Transform = NonNullable<FastifyDynamicSwaggerOptions['transform']>;
 
@@ -15,7 +17,7 @@ type Transform = NonNullable<FastifyDynamicSwaggerOptions['transform']>;
 const transform: Transform = ({ schema, url }) => {
   const isResource =
     schema?.response !== undefined &&
-    (url.startsWith(`${DOCUMENTED_PREFIX}/`) || UNAUTHENTICATED.has(url));
+    (url.startsWith(`${DOCUMENTED_PREFIX}/`) || UNAUTHENTICATED.has(url) || GATEWAY.has(url));
   if (!isResource) return { schema: { ...schema, hide: true }, url };
   const responses = Object.fromEntries(
     Object.entries(schema.response as Record<string, unknown>).map(([status, body]) => [

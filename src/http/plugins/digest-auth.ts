@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { authorizationValues, type VerifyOutcome } from '../../digest/index.js';
+import { authorizationValues, type DigestRequest, type VerifyOutcome } from '../../digest/index.js';
 import { ThrottleUnavailable } from '../../domain/throttle.js';
 import type { ApiContext } from '../context.js';
 import { ApiError, UNAUTHORIZED_BODY } from '../errors.js';
@@ -31,13 +31,29 @@ async function remoteCount(counted: Promise<number>): Promise<number | 'unavaila
 }
 
 /**
- * The onRequest hook of every API route: parses the Authorization header, verifies it
- * against the user's enabled keys (from memory when cached) and either sets
- * `request.principal` or ends the request with a 400, a 401 challenge, or a 503 while the
- * cache is unconfirmed. The Digest rules themselves live in src/digest; this only adapts
- * them to HTTP.
+ * The onRequest hook of every API route: verifies the Authorization header against the
+ * request itself (see digestVerification).
  */
 export function digestAuthentication(context: ApiContext) {
+  const verify = digestVerification(context);
+  return async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<FastifyReply | undefined> => {
+    const target = { method: request.raw.method ?? 'GET', uri: request.raw.url ?? '' };
+    return (await verify(request, reply, target)) === undefined ? reply : undefined;
+  };
+}
+
+/**
+ * Parses the Authorization header, verifies it for `target` (the request's own method and
+ * URI on the API; the original request's for forward auth) against the user's enabled keys
+ * (from memory when cached) and either sets `request.principal` and returns the key id, or
+ * answers with a 401 challenge or a 503 while the cache is unconfirmed and returns
+ * undefined; a malformed header (400) and a locked-out client (429) are thrown. The Digest
+ * rules themselves live in src/digest; this only adapts them to HTTP.
+ */
+export function digestVerification(context: ApiContext) {
   const { authenticator, users, usage, throttle } = context;
   // Sent directly rather than thrown: every client's first request ends here, and building
   // an Error (with its stack trace) for it costs a fifth of a fresh-nonce round trip.
@@ -59,14 +75,15 @@ export function digestAuthentication(context: ApiContext) {
   return async (
     request: FastifyRequest,
     reply: FastifyReply,
-  ): Promise<FastifyReply | undefined> => {
+    target: DigestRequest,
+  ): Promise<string | undefined> => {
     const parsed = authenticator.parse(authorizationValues(request.raw.rawHeaders));
-    if (parsed.kind === 'missing') return challenge(reply, false);
+    if (parsed.kind === 'missing') return void challenge(reply, false);
     if (parsed.kind === 'malformed') {
       throw new ApiError('INVALID_AUTHORIZATION_HEADER', parsed.detail);
     }
     // Fail closed: unconfirmed, the cache may still hold a key revoked by another process.
-    if (!users.confirmed()) return reply.code(503).send(UNCONFIRMED);
+    if (!users.confirmed()) return void reply.code(503).send(UNCONFIRMED);
     const { username } = parsed.credentials;
     const clientKey = `ip:${request.ip}`;
     const userKey = `user:${username}`;
@@ -79,7 +96,6 @@ export function digestAuthentication(context: ApiContext) {
     // that arrived together cannot all pass one check. Successes are never counted, so
     // any number of concurrent right answers from one client go through.
     if (!cached) refuseIfLocked(reply, clientKey, userKey);
-    const target = { method: request.raw.method ?? 'GET', uri: request.raw.url ?? '' };
     let verified = authenticator.verify(parsed.credentials, target, principal?.keys);
     // The key (or the user) may be newer than this cache: made a moment ago by another
     // worker or instance, whose revision reaches this one only within a poll. A client
@@ -99,7 +115,7 @@ export function digestAuthentication(context: ApiContext) {
         throttle.succeed(userKey);
         usage.record(outcome.keyId);
         reply.header('Authentication-Info', outcome.authenticationInfo);
-        return undefined;
+        return outcome.keyId;
       case 'malformed':
         throw new ApiError('INVALID_AUTHORIZATION_HEADER', outcome.detail);
       case 'rejected':
@@ -109,12 +125,12 @@ export function digestAuthentication(context: ApiContext) {
           // the check: the answer is then the 429 one process would have given.
           const counted = throttle.failed([clientKey, userKey]);
           const wait = typeof counted === 'number' ? counted : await remoteCount(counted);
-          if (wait === 'unavailable') return reply.code(503).send(THROTTLE_UNREACHABLE);
+          if (wait === 'unavailable') return void reply.code(503).send(THROTTLE_UNREACHABLE);
           if (wait > 0) refuseFor(reply, wait);
         }
-        return challenge(reply, outcome.stale);
+        return void challenge(reply, outcome.stale);
       case 'unavailable':
-        return reply.code(503).send(REPLAY_UNREACHABLE);
+        return void reply.code(503).send(REPLAY_UNREACHABLE);
       default:
         // Falling out of this hook would let the request through: every outcome is handled.
         return outcome satisfies never;
