@@ -32,19 +32,21 @@ const hostPort = (server: Server) => {
 
 /** One raw GET through the proxy: the path goes on the request line exactly as given. */
 function get(base: string, path: string, headers: Record<string, string> = {}) {
-  return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>(
-    (resolve, reject) => {
-      request(`${base}${path}`, { headers }, (res) => {
-        let body = '';
-        res.on('data', (chunk) => {
-          body += chunk;
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      })
-        .on('error', reject)
-        .end();
-    },
-  );
+  return new Promise<{ status: number; challenges: string[]; body: string }>((resolve, reject) => {
+    request(`${base}${path}`, { headers }, (res) => {
+      let body = '';
+      res.on('data', (chunk) => {
+        body += chunk;
+      });
+      // Each WWW-Authenticate line on its own (res.headers joins them with ", ").
+      const challenges = res.rawHeaders.filter(
+        (_, i) => i % 2 === 1 && /^www-authenticate$/i.test(res.rawHeaders[i - 1] ?? ''),
+      );
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, challenges, body }));
+    })
+      .on('error', reject)
+      .end();
+  });
 }
 
 /**
@@ -85,32 +87,73 @@ const proxies: [string, (to: Addresses) => Promise<RunningProxy>][] = [
   ['Caddy 2.6', startCaddy],
 ];
 
+interface Stack {
+  readonly api: TestApi;
+  readonly proxy: RunningProxy;
+  close(): Promise<void>;
+}
+
+/** keyward on a real socket, the echoing upstream, and the proxy in front of both. */
+async function stack(start: (to: Addresses) => Promise<RunningProxy>): Promise<Stack> {
+  // Every client here is 127.0.0.1 to keyward: the lockout test at the end counts the
+  // failures the tests before it make (a wrong key, a replay).
+  const api = await TestApi.start({
+    trustProxy: ['loopback'],
+    authFailureLimit: 6,
+    authLockoutSeconds: 60,
+    usageFlushIntervalMs: 60_000,
+  });
+  await api.app.listen({ host: '127.0.0.1', port: 0 });
+  const upstream = await echoUpstream();
+  const proxy = await start({ keyward: hostPort(api.app.server), upstream: hostPort(upstream) });
+  return {
+    api,
+    proxy,
+    async close() {
+      await proxy.stop();
+      await new Promise((resolve) => upstream.close(resolve));
+      await api.close();
+    },
+  };
+}
+
+const echoed = (body: string): Echo => JSON.parse(body);
+const as = (who: Pick<Account, 'username' | 'key'>) => [
+  '--digest',
+  '-u',
+  `${who.username}:${who.key}`,
+];
+const FORGED = {
+  'X-Keyward-User-Id': '0123456789abcdef01234567',
+  'X-Keyward-Username': 'root',
+  'X-Keyward-Key-Id': '0123456789abcdef01234567',
+  'X-Keyward-Orgs': '0123456789abcdef01234567:ORG_OWNER',
+  'X-Keyward-Global-Roles': 'GLOBAL_OWNER',
+};
+const forged = Object.entries(FORGED).flatMap(([name, value]) => ['-H', `${name}: ${value}`]);
+
 describe.each(proxies)('through %s', (_name, start) => {
   let api: TestApi;
-  let upstream: Server;
   let proxy: RunningProxy;
-  const as = (who: Account) => ['--digest', '-u', `${who.username}:${who.key}`];
+  let running: Stack | undefined;
 
   beforeAll(async () => {
-    // Every client here is 127.0.0.1 to keyward: the lockout test at the end counts the
-    // failures the tests before it make (a wrong key, a replay).
-    api = await TestApi.start({
-      trustProxy: ['loopback'],
-      authFailureLimit: 6,
-      authLockoutSeconds: 60,
-      usageFlushIntervalMs: 60_000,
-    });
-    await api.app.listen({ host: '127.0.0.1', port: 0 });
-    upstream = await echoUpstream();
-    proxy = await start({ keyward: hostPort(api.app.server), upstream: hostPort(upstream) });
+    running = await stack(start);
+    ({ api, proxy } = running);
   }, 30_000);
-  afterAll(async () => {
-    await proxy?.stop();
-    await new Promise((resolve) => upstream?.close(resolve));
-    await api?.close();
-  });
+  afterAll(() => running?.close());
 
-  const echoed = (body: string): Echo => JSON.parse(body);
+  it('passes on the API’s challenge, byte for byte (MD5 first)', async () => {
+    const response = await get(proxy.url, '/x');
+    expect(response.status).toBe(401);
+    const nonce = /nonce="([^"]+)"/.exec(response.challenges[0] ?? '')?.[1] ?? '';
+    const line = (algorithm: string) =>
+      `Digest realm="MMS Public API", domain="", nonce="${nonce}", algorithm=${algorithm}, qop="auth", stale=false`;
+    // nginx passes the first line only; Caddy passes keyward's answer as it is.
+    expect(response.challenges).toEqual(
+      _name.startsWith('nginx') ? [line('MD5')] : [line('MD5'), line('SHA-256')],
+    );
+  });
 
   it('curl --digest reaches the upstream, which sees keyward’s identity headers', async () => {
     const { alice } = api;
@@ -146,13 +189,6 @@ describe.each(proxies)('through %s', (_name, start) => {
 
   it('never lets a client-sent identity header reach the upstream', async () => {
     const { alice } = api;
-    const forged = [
-      ['X-Keyward-User-Id', api.root.user.id],
-      ['X-Keyward-Username', 'root'],
-      ['X-Keyward-Key-Id', api.root.keyId],
-      ['X-Keyward-Orgs', `${api.orgId}:ORG_OWNER`],
-      ['X-Keyward-Global-Roles', 'GLOBAL_OWNER'],
-    ].flatMap(([name, value]) => ['-H', `${name}: ${value}`]);
     const result = await curl([...as(alice), ...forged, `${proxy.url}/whoami`]);
     expect(result.status, proxy.log()).toBe(200);
     const { headers } = echoed(result.body);
@@ -172,8 +208,7 @@ describe.each(proxies)('through %s', (_name, start) => {
   });
 
   it('refuses a replayed Authorization header', async () => {
-    const challenge = (await get(proxy.url, '/replayed')).headers['www-authenticate'];
-    const first = Array.isArray(challenge) ? challenge[0] : challenge;
+    const first = (await get(proxy.url, '/replayed')).challenges[0];
     const authorization = digestAuthorization({
       username: api.bob.username,
       password: api.bob.key,
@@ -220,5 +255,49 @@ describe.each(proxies)('through %s', (_name, start) => {
     for (let i = 0; i < 10 && result.status === 401; i++) result = await curl(wrong);
     expect(result.status, proxy.log()).toBe(403);
     expect(result.trace).toMatch(/< Retry-After: \d+/i);
+  });
+});
+
+// keyward always sends all five X-Keyward-* headers (empty when there is nothing to say), and
+// copy_headers copies them over a client's forgery. Caddy versions before 2.11.2 keep the
+// client's own when the auth answer lacks one (2.6.2 sends its unresolved placeholder text
+// instead): the documented request_header lines remove every client-sent X-Keyward-* before
+// forward_auth runs, on any version. An auth service that allows everything and records what
+// it was sent shows where the strip acts.
+describe('Caddy 2.6: the documented strip', () => {
+  let allowAll: Server;
+  let upstream: Server;
+  let authSaw: Record<string, unknown> = {};
+  beforeAll(async () => {
+    allowAll = createServer((req, res) => {
+      authSaw = req.headers;
+      res.end();
+    });
+    await new Promise<void>((resolve) => allowAll.listen(0, '127.0.0.1', resolve));
+    upstream = await echoUpstream();
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => allowAll.close(resolve));
+    await new Promise((resolve) => upstream.close(resolve));
+  });
+
+  it('removes client-sent identity headers before forward_auth; without it they remain', async () => {
+    const to = { keyward: hostPort(allowAll), upstream: hostPort(upstream) };
+    const seen = async (withoutStrip: boolean) => {
+      const proxy = await startCaddy(to, withoutStrip);
+      try {
+        const result = await curl([...forged, `${proxy.url}/whoami`]);
+        expect(result.status, proxy.log()).toBe(200);
+        return {
+          auth: authSaw['x-keyward-global-roles'],
+          upstream: echoed(result.body).headers['x-keyward-global-roles'],
+        };
+      } finally {
+        await proxy.stop();
+      }
+    };
+    const placeholder = '{http.reverse_proxy.header.X-Keyward-Global-Roles}';
+    expect(await seen(false)).toEqual({ auth: undefined, upstream: placeholder });
+    expect(await seen(true)).toEqual({ auth: 'GLOBAL_OWNER', upstream: placeholder });
   });
 });

@@ -69,11 +69,17 @@ export async function startNginx(to: Addresses): Promise<RunningProxy> {
   return running(child, port, dir, log);
 }
 
-/** Caddy (Debian's /usr/bin/caddy) with the documented site block. */
-export async function startCaddy(to: Addresses): Promise<RunningProxy> {
+/**
+ * Caddy (Debian's /usr/bin/caddy) with the documented site block; `withoutStrip` drops its
+ * request_header lines, to show what they protect against.
+ */
+export async function startCaddy(to: Addresses, withoutStrip = false): Promise<RunningProxy> {
   const dir = mkdtempSync(join(tmpdir(), 'keyward-caddy-'));
   const port = await freePort();
-  const site = relocate(testedConfig('caddy'), to).replace(/^:80 \{/m, `:${port} {`);
+  const documented = relocate(testedConfig('caddy'), to).replace(/^:80 \{/m, `:${port} {`);
+  const site = withoutStrip
+    ? documented.replace(/^\s*request_header -X-Keyward-.*$/gm, '')
+    : documented;
   const file = join(dir, 'Caddyfile');
   writeFileSync(file, `{\n\tadmin off\n\tauto_https off\n}\n\n${site}`);
   const child = spawn('/usr/bin/caddy', ['run', '--config', file, '--adapter', 'caddyfile'], {
