@@ -71,6 +71,15 @@ describe('GET /auth/digest (forward authentication)', () => {
     expect(moved.headers['x-keyward-denied']).toBe('uri does not match the request target');
   });
 
+  it('answers under /auth/digest/… too (Envoy appends the path), from the headers alone', async () => {
+    // (`query` is appended to /auth/digest as it is.)
+    const signed = await ask(api, { as: api.bob, uri: '/env/oy', method: 'PUT', query: '/env/oy' });
+    expect(signed.statusCode).toBe(200);
+    expect(signed.headers['x-keyward-user-id']).toBe(api.bob.user.id);
+    const unsigned = await ask(api, { uri: '/env/oy', query: '/env/oy' });
+    expect(unsigned.statusCode).toBe(401);
+  });
+
   it('refuses a replayed Authorization header', async () => {
     const authorization = digestAuthorization({
       username: api.bob.username,

@@ -124,6 +124,10 @@ export function gatewayRoutes(
     response: { 200: Verified, 403: Denied },
   };
   api.get(GATEWAY_PATH, { schema }, handler);
+  const hidden = { ...schema, hide: true };
   const others = ['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
-  api.route({ method: [...others], url: GATEWAY_PATH, schema: { ...schema, hide: true }, handler });
+  api.route({ method: [...others], url: GATEWAY_PATH, schema: hidden, handler });
+  // Envoy's ext_authz appends the client's path to its path_prefix; the original request
+  // still comes from the headers, never from this suffix.
+  api.route({ method: ['GET', ...others], url: `${GATEWAY_PATH}/*`, schema: hidden, handler });
 }
