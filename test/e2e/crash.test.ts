@@ -2,8 +2,8 @@ import { Agent, request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { openSqlite } from '../../src/store/sqlite-driver.js';
 import { digestAuthorization } from '../support/digest-client.js';
-import { keywardJson, ServerProcess } from '../support/server-process.js';
-import { startWithUser } from './fixture.js';
+import { ServerProcess } from '../support/server-process.js';
+import { startWithUser, storedKeys } from './fixture.js';
 
 interface Answer {
   status: number;
@@ -126,15 +126,7 @@ describe('crash safety', () => {
     agent.destroy();
     await new Promise((resolve) => setTimeout(resolve, 600)); // three intervals
     await f.server.stop('SIGKILL');
-    const list = keywardJson<{ results: { usedCount: number }[] }>([
-      'keys',
-      'list',
-      '--username',
-      f.username,
-      '--database',
-      f.server.database,
-    ]);
-    expect(list.results[0]?.usedCount).toBe(30);
+    expect(storedKeys(f)[0]?.usedCount).toBe(30);
     await f.cleanup();
   });
 });

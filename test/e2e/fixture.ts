@@ -53,6 +53,18 @@ export async function startWithUser(serveArgs: readonly string[] = []): Promise<
   };
 }
 
+/** The fixture user's keys as `keyward keys list --json` reads them from the database. */
+export function storedKeys(f: Fixture) {
+  return keywardJson<{ results: { usedCount: number; lastUsed?: string }[] }>([
+    'keys',
+    'list',
+    '--username',
+    f.username,
+    '--database',
+    f.server.database,
+  ]).results;
+}
+
 export interface CurlResult {
   readonly status: number;
   readonly body: string;

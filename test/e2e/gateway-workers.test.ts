@@ -2,8 +2,7 @@ import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { echoUpstream, hostPort, run } from '../support/gateway-stack.js';
 import { type RunningProxy, startNginx } from '../support/proxies.js';
-import { keywardJson } from '../support/server-process.js';
-import { type Fixture, startWithUser } from './fixture.js';
+import { type Fixture, startWithUser, storedKeys } from './fixture.js';
 
 // The gateway on a spawned `keyward serve` with two workers behind nginx (upstream
 // keepalive spreads auth calls over both): a client that reuses its nonce is accepted on
@@ -47,15 +46,7 @@ describe('forward auth with two workers behind nginx', () => {
     expect(out.codes).toEqual(Array(20).fill(200));
     expect(out.replayed).toBe(401);
     expect(await f.server.stop()).toBe(0);
-    const keys = keywardJson<{ results: { usedCount: number }[] }>([
-      'keys',
-      'list',
-      '--username',
-      f.username,
-      '--database',
-      f.server.database,
-    ]);
     // 20 requests and /again, each verified once.
-    expect(keys.results[0]?.usedCount).toBe(21);
+    expect(storedKeys(f)[0]?.usedCount).toBe(21);
   });
 });

@@ -2,7 +2,7 @@ import { request as urllib } from 'urllib';
 import { describe, expect, it } from 'vitest';
 import { keyMaterial } from '../../src/domain/keys.js';
 import { keyward, keywardJson, ServerProcess } from '../support/server-process.js';
-import { type Fixture, startWithUser } from './fixture.js';
+import { type Fixture, startWithUser, storedKeys } from './fixture.js';
 
 interface KeyList {
   results: { id: string; usedCount: number; lastUsed?: string; obfuscatedKey: string }[];
@@ -36,17 +36,10 @@ describe('a served process, end to end', () => {
     }
     // The flush interval is a minute: only the graceful stop can have written these.
     expect(await f.server.stop()).toBe(0);
-    const list = keywardJson<KeyList>([
-      'keys',
-      'list',
-      '--username',
-      f.username,
-      '--database',
-      f.server.database,
-    ]);
-    expect(list.results[0]?.usedCount).toBe(N);
-    expect(list.results[0]?.lastUsed).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
-    expect(JSON.stringify(list)).not.toContain(f.key);
+    const keys = storedKeys(f);
+    expect(keys[0]?.usedCount).toBe(N);
+    expect(keys[0]?.lastUsed).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(JSON.stringify(keys)).not.toContain(f.key);
 
     const output = f.server.output.join('');
     const realm = 'MMS Public API';
