@@ -60,6 +60,22 @@ describe.each(proxies)('through %s', (_name, start) => {
     expect(after).toBe(before + 1);
   });
 
+  it('passes a POST and its body to the upstream, not to keyward', async () => {
+    const body = JSON.stringify({ order: 7 });
+    const result = await curl([
+      ...as(api.bob),
+      '-H',
+      'Content-Type: application/json',
+      '--data',
+      body,
+      `${proxy.url}/orders`,
+    ]);
+    expect(result.status, proxy.log()).toBe(200);
+    const echo = echoed(result.body);
+    expect(echo.method).toBe('POST');
+    expect(echo.headers['content-length']).toBe(String(body.length));
+  });
+
   it('Python requests (HTTPDigestAuth) reaches the upstream', async () => {
     const { bob } = api;
     const result = await run('/usr/bin/python3', [

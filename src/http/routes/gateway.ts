@@ -85,8 +85,8 @@ export function gatewayRoutes(
     reply: FastifyReply,
   ) => {
     const peer = request.socket.remoteAddress ?? '';
-    // Never believed from anyone else: a client naming its own "original" request could
-    // replay a header captured on another URI's challenge-free path, or probe keys.
+    // The original request is the proxy's word: from anyone else it is just a claim, and a
+    // client calling keyward directly could name any request it liked.
     if (!trusted(peer)) {
       throw new ApiError(
         'GATEWAY_UNTRUSTED_PEER',
