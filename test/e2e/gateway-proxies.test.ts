@@ -12,7 +12,8 @@ const PYTHON = `
 import json, sys, requests
 from requests.auth import HTTPDigestAuth
 r = requests.get(sys.argv[1], auth=HTTPDigestAuth(sys.argv[2], sys.argv[3]))
-print(json.dumps({"status": r.status_code, "body": r.text}))
+algorithm = r.request.headers["Authorization"].split("algorithm=")[1].split(",")[0]
+print(json.dumps({"status": r.status_code, "body": r.text, "algorithm": algorithm.strip('"')}))
 `;
 
 const proxies: [string, (to: Addresses) => Promise<RunningProxy>][] = [
@@ -89,6 +90,8 @@ describe.each(proxies)('through %s', (_name, start) => {
     const out = JSON.parse(result.stdout);
     expect(out.status, proxy.log()).toBe(200);
     expect(echoed(out.body).headers['x-keyward-user-id']).toBe(bob.user.id);
+    // requests answers the last challenge line: Caddy passes keyward's SHA-256 line too.
+    expect(out.algorithm).toBe(_name.startsWith('nginx') ? 'MD5' : 'SHA-256');
   });
 
   it('never lets a client-sent identity header reach the upstream', async () => {
