@@ -174,7 +174,7 @@ export async function startApache(options: ApacheOptions): Promise<Target> {
       existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) || undefined : undefined,
     );
     await waitFor('Apache to accept connections', async () =>
-      (await acceptsConnections(port)) ? true : undefined,
+      (await canConnect(port)) ? true : undefined,
     );
     const rootPid = pid;
     return {

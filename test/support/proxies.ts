@@ -4,10 +4,9 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './embedded-postgres.js';
+import { canConnect, freePort } from './embedded-postgres.js';
 
 const DOC = new URL('../../docs/gateway.md', import.meta.url).pathname;
 // The addresses the documented configs use for keyward and for the protected upstream.
@@ -118,7 +117,7 @@ async function running(
     rmSync(dir, { recursive: true, force: true });
   };
   const deadline = Date.now() + 15_000;
-  while (!(await acceptsConnections(port))) {
+  while (!(await canConnect(port))) {
     if (child.exitCode !== null || Date.now() > deadline) {
       const text = log();
       await stop();
@@ -130,13 +129,3 @@ async function running(
 }
 
 /** Whether something on 127.0.0.1 accepts a connection on `port` now. */
-export function acceptsConnections(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
