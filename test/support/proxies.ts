@@ -40,24 +40,47 @@ export interface RunningProxy {
 const relocate = (config: string, to: Addresses) =>
   config.replaceAll(DOC_KEYWARD, to.keyward).replaceAll(DOC_UPSTREAM, to.upstream);
 
+export interface NginxOptions {
+  /** Serve the guarded locations' files from this folder instead of proxying (the bench). */
+  readonly root?: string;
+  /** worker_processes: a count or auto (default 1). */
+  readonly workers?: number | string;
+}
+
 /** nginx (Debian's /usr/sbin/nginx) with the documented server block and its includes. */
-export async function startNginx(to: Addresses): Promise<RunningProxy> {
+export async function startNginx(to: Addresses, options: NginxOptions = {}): Promise<RunningProxy> {
   const dir = mkdtempSync(join(tmpdir(), 'keyward-nginx-'));
   const port = await freePort();
   for (const name of ['nginx-guard', 'nginx-auth']) {
     writeFileSync(join(dir, `${name}.conf`), testedConfig(name));
   }
-  const server = relocate(testedConfig('nginx'), to)
+  const documented = testedConfig('nginx');
+  const served = options.root
+    ? documented.replaceAll(`proxy_pass http://${DOC_UPSTREAM};`, `root ${options.root};`)
+    : documented;
+  const server = relocate(served, to)
     .replace('listen 80;', `listen 127.0.0.1:${port};`)
     .replaceAll('/etc/keyward/', `${dir}/`);
+  return nginx(dir, port, server, options.workers ?? 1);
+}
+
+/** nginx serving `root` with no auth at all (the bench's ceiling). */
+export async function startStaticNginx(root: string, workers: number | string = 1) {
+  const dir = mkdtempSync(join(tmpdir(), 'keyward-nginx-'));
+  const port = await freePort();
+  const server = `server {\n listen 127.0.0.1:${port};\n location / { root ${root}; }\n}\n`;
+  return nginx(dir, port, server, workers);
+}
+
+async function nginx(dir: string, port: number, server: string, workers: number | string) {
   const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
     .map((kind) => `${kind}_temp_path ${dir}/${kind};`)
     .join('\n');
   const conf = join(dir, 'nginx.conf');
   writeFileSync(
     conf,
-    `worker_processes 1;\nerror_log ${dir}/error.log info;\nevents { worker_connections 256; }\n` +
-      `http {\naccess_log off;\n${temp}\n${server}\n}\n`,
+    `worker_processes ${workers};\nerror_log ${dir}/error.log info;\n` +
+      `events { worker_connections 256; }\nhttp {\naccess_log off;\n${temp}\n${server}\n}\n`,
   );
   const child = spawn(
     '/usr/sbin/nginx',
