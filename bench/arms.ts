@@ -8,10 +8,17 @@ import { fetchWithDigest } from './load/fetch-once.js';
 import type { WrkSpec } from './load/wrk.js';
 import type { Target } from './proc.js';
 
-// More keyward kinds come with issue 10's scale work, each a target of its own in the wrk
-// group (scenario-g.ts): `--workers 1` beside the default workers, and several instances
-// behind a balancer with Redis. Their arms then compare against 'keyward' and 'apache'.
-export type ServerKind = 'keyward' | 'apache' | 'bare';
+// 'keyward' runs with the default flags (and BENCH_KEYWARD_ARGS); the wrk group (scenario-g.ts)
+// adds `--workers 1` and `--workers 2` on the same database, for issue 10's scale targets.
+// With BENCH_BASE_BIN, 'keyward-base' is another build, `--workers 1`, to judge a change by.
+// Several instances behind a balancer with Redis would be one more kind.
+export type ServerKind =
+  | 'keyward'
+  | 'keyward-w1'
+  | 'keyward-w2'
+  | 'keyward-base'
+  | 'apache'
+  | 'bare';
 
 interface ArmBase {
   readonly scenario: ScenarioId;
@@ -46,6 +53,7 @@ export interface GroupContext {
   readonly connections: number;
   readonly keywardArgs: readonly string[];
   readonly keywardNodeArgs: readonly string[];
+  readonly baseBin?: string;
 }
 
 export interface StartedGroup {

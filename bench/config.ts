@@ -7,6 +7,10 @@
 //   BENCH_CONNECTIONS  concurrent connections (default 50)
 //   BENCH_KEYWARD_ARGS extra `keyward serve` flags, e.g. "--log-level warn"
 //   BENCH_CPU_PROF     a folder: keyward runs under `node --cpu-prof` and writes its profiles there
+//   BENCH_LOOP_DELAY   1: every keyward process reports its event-loop delay per run (loop-delay.ts)
+//   BENCH_BASE_BIN     another build's bin/keyward.js (say, main's): scenario g serves the same
+//                      database with it too, `--workers 1`, as 'keyward-base', to judge a change
+//   BENCH_SERVERS      only the arms against these servers, e.g. "keyward-w1,keyward-base"
 //   BENCH_RESULTS      where the JSON goes (default bench/results)
 //   BENCH_WRK_THREADS  wrk threads in scenario g, each with its own slice of headers (default 2)
 //   BENCH_WRK_MAX_RPS  the fastest any server could go here; scenario g precomputes headers
@@ -25,6 +29,9 @@ export interface BenchConfig {
   readonly connections: number;
   readonly keywardArgs: readonly string[];
   readonly cpuProfDir?: string;
+  readonly loopDelay: boolean;
+  readonly baseBin?: string;
+  readonly servers?: ReadonlySet<string>;
   readonly resultsDir: string;
   readonly wrkThreads: number;
   readonly wrkMaxRps: number;
@@ -65,6 +72,11 @@ export function readConfig(): BenchConfig {
     connections: integer('BENCH_CONNECTIONS', 50, 1, 1000),
     keywardArgs: (process.env.BENCH_KEYWARD_ARGS ?? '').split(/\s+/).filter(Boolean),
     ...(cpuProf ? { cpuProfDir: resolve(cpuProf) } : {}),
+    loopDelay: process.env.BENCH_LOOP_DELAY === '1',
+    ...(process.env.BENCH_BASE_BIN ? { baseBin: resolve(process.env.BENCH_BASE_BIN) } : {}),
+    ...(process.env.BENCH_SERVERS
+      ? { servers: new Set(process.env.BENCH_SERVERS.split(/[\s,]+/).filter(Boolean)) }
+      : {}),
     resultsDir: resolve(process.env.BENCH_RESULTS ?? new URL('results', import.meta.url).pathname),
     // Two threads: one per core. One per connection (BENCH_WRK_THREADS=50) would tie each
     // nonce to one connection, but measured twice wrk's CPU per request here.

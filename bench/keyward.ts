@@ -111,20 +111,22 @@ export interface KeywardTarget extends Target {
 }
 
 /**
- * `keyward serve --port 0 --database <database> …extraArgs`, its log written to a file in
- * `dir`; the port is read from the line `keyward: serving on http://127.0.0.1:PORT` (stderr, any log level).
+ * `keyward serve --port 0 --database <database> …extraArgs`, its log written to `<name>.log`
+ * in `dir`; the port is read from the line `keyward: serving on http://127.0.0.1:PORT` (stderr, any log level).
  */
 export async function startKeyward(
   database: string,
   dir: string,
   extraArgs: readonly string[] = [],
   nodeArgs: readonly string[] = [],
+  name = 'keyward',
+  bin = BIN,
 ): Promise<KeywardTarget> {
-  const logFile = join(dir, 'keyward.log');
+  const logFile = join(dir, `${name}.log`);
   const out = openSync(logFile, 'w');
   const child = spawn(
     process.execPath,
-    [...nodeArgs, BIN, 'serve', '--port', '0', '--database', database, ...extraArgs],
+    [...nodeArgs, bin, 'serve', '--port', '0', '--database', database, ...extraArgs],
     { stdio: ['ignore', out, out], cwd: dir },
   );
   closeSync(out);
@@ -143,10 +145,11 @@ export async function startKeyward(
       return /keyward: serving on (http:\/\/\S+)/.exec(log().slice(0, 64 * 1024))?.[1];
     });
     return {
-      name: 'keyward',
+      name,
       origin,
       pid,
       peakRssMb: () => peakRssMb(pid),
+      logFile,
       logBytes: () => (existsSync(logFile) ? statSync(logFile).size : 0),
       stop,
     };

@@ -75,6 +75,13 @@ export function peakRssMb(pid: number): number {
   return Math.round((kb / 1024) * 10) / 10;
 }
 
+/** The largest peak resident set (VmHWM) of any one process in the tree, MB: a worker's. */
+export function largestPeakRssMb(pid: number): number {
+  let kb = 0;
+  for (const p of processTree(pid)) kb = Math.max(kb, statusField(p, 'VmHWM') ?? 0);
+  return Math.round((kb / 1024) * 10) / 10;
+}
+
 /** Restarts the peak-RSS count (Linux: `5` into clear_refs); false where not permitted. */
 export function resetPeakRss(pid: number): boolean {
   let ok = true;
@@ -152,5 +159,7 @@ export interface Target {
   readonly pid: number;
   /** Peak RSS so far (VmHWM), MB. */
   peakRssMb(): number;
+  /** The server's log, where it writes one (keyward): BENCH_LOOP_DELAY reads it. */
+  readonly logFile?: string;
   stop(): Promise<void>;
 }

@@ -3,7 +3,7 @@
 // hashing per request), g with wrk and precomputed headers (bench/load/wrk.ts).
 // Installs nothing; see bench/config.ts for the BENCH_* knobs.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,7 +14,13 @@ import { type BenchConfig, readConfig } from './config.js';
 import { keywardBuilt } from './keyward.js';
 import { WRK_INSTALL, wrkUnavailable } from './load/wrk.js';
 import { invalidity } from './load/wrk-result.js';
-import { cpuSeconds, resetPeakRss, stopAll } from './proc.js';
+import {
+  LOOP_DELAY_NODE_ARGS,
+  type LoopDelay,
+  readLoopDelay,
+  resetLoopDelay,
+} from './loop-delay.js';
+import { cpuSeconds, largestPeakRssMb, resetPeakRss, stopAll } from './proc.js';
 import {
   type ArmSummary,
   checkTargets,
@@ -62,17 +68,24 @@ async function measure(
   const target = group.targets[arm.server]!;
   const prepared = await load(config, group, arm, dir, config.durationSeconds);
   const peakReset = resetPeakRss(target.pid);
+  const logFile = config.loopDelay ? target.logFile : undefined;
+  if (logFile) await resetLoopDelay(target.pid);
   const server0 = cpuSeconds(target.pid);
   const generator0 = cpuSeconds('self');
   const started = Date.now();
   const result = await prepared.run();
   const wall = (Date.now() - started) / 1000;
+  const loopDelay: LoopDelay | undefined = logFile
+    ? await readLoopDelay(target.pid, logFile, statSync(logFile).size)
+    : undefined;
   const sample: Sample = {
     round,
     result,
     serverCores: (cpuSeconds(target.pid) - server0) / wall,
     generatorCores: (cpuSeconds('self') - generator0) / wall,
     peakRssMb: target.peakRssMb(),
+    largestRssMb: largestPeakRssMb(target.pid),
+    ...(loopDelay ? { loopDelay } : {}),
   };
   if (!peakReset && round === 0)
     log(`  (peak RSS of ${arm.server} counts from its start: clear_refs not writable)`);
@@ -100,9 +113,10 @@ async function main(): Promise<number> {
     config = { ...config, scenarios: new Set([...config.scenarios].filter((s) => s !== 'g')) };
     if (config.scenarios.size === 0) return 1;
   }
-  const keywardNodeArgs = config.cpuProfDir
-    ? ['--cpu-prof', '--cpu-prof-dir', config.cpuProfDir]
-    : [];
+  const keywardNodeArgs = [
+    ...(config.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', config.cpuProfDir] : []),
+    ...(config.loopDelay ? LOOP_DELAY_NODE_ARGS : []),
+  ];
   const info = machine(unavailable ? undefined : apacheVersion());
   log(`bench on ${info.cores} × ${info.cpu}, ${info.os}, Node ${info.node}, ${info.apache}`);
   log(
@@ -117,14 +131,19 @@ async function main(): Promise<number> {
     const dir = mkdtempSync(join(os.tmpdir(), 'keyward-bench-'));
     try {
       log(`\n== ${group.name}: starting servers and seeding`);
-      const started = await group.start({
+      const all = await group.start({
         dir,
         selected: config.scenarios,
         apache: !unavailable,
         connections: config.connections,
         keywardArgs: config.keywardArgs,
         keywardNodeArgs,
+        ...(config.baseBin ? { baseBin: config.baseBin } : {}),
       });
+      const started = {
+        ...all,
+        arms: all.arms.filter((arm) => !config.servers || config.servers.has(arm.server)),
+      };
       for (const [kind, target] of Object.entries(started.targets))
         log(`  ${kind} at ${target.origin}`);
       if (config.warmupSeconds > 0) {
@@ -144,8 +163,12 @@ async function main(): Promise<number> {
           // header the server refused, and the rate would not be the rate of authentications.
           const invalid = arm.generator === 'wrk' ? invalidity(r) : undefined;
           log(
-            `  round ${round + 1} ${arm.label.padEnd(8)} ${arm.server.padEnd(7)} ${Math.round(r.rps).toString().padStart(6)} req/s ` +
-              `p50 ${r.p50Ms.toFixed(1)} p99 ${r.p99Ms.toFixed(1)} ms, RSS ${sample.peakRssMb} MB, ` +
+            `  round ${round + 1} ${arm.label.padEnd(8)} ${arm.server.padEnd(10)} ${Math.round(r.rps).toString().padStart(6)} req/s ` +
+              `p50 ${r.p50Ms.toFixed(1)} p99 ${r.p99Ms.toFixed(1)} ms, RSS ${sample.peakRssMb} MB ` +
+              `(largest process ${sample.largestRssMb}), ` +
+              (sample.loopDelay
+                ? `loop delay p99 ${sample.loopDelay.p99Ms} max ${sample.loopDelay.maxMs} ms, `
+                : '') +
               `cores ${sample.serverCores.toFixed(2)}/${sample.generatorCores.toFixed(2)}` +
               (invalid ? `\n    INVALID run: ${invalid}` : ''),
           );

@@ -3,11 +3,10 @@
 // hashing while measuring and cannot cap a fast server the way autocannon does (about
 // 23k req/s here). Its own servers, so no other scenario's replay state weighs on it.
 //
-// This group is where issue 10's scale targets plug in: start more keyward targets (the
-// default workers and `--workers 1` on the same database, three instances behind the
-// balancer with Redis; each a ServerKind of its own, see arms.ts) and give each the same
-// two wrk arms as 'keyward'; the nonces come from the target's own address, so they come
-// through the balancer for the instances.
+// Issue 10's scale targets: beside keyward as shipped ('keyward', default flags), the same
+// database is served by `--workers 1` and `--workers 2` (each a ServerKind, see arms.ts),
+// each loaded with the MD5 arm. Three instances behind a balancer with Redis would be one
+// more kind; their nonces would come through the balancer, from the target's own address.
 
 import { join } from 'node:path';
 import { type Arm, answer, type Group, keysPath, withBaselines } from './arms.js';
@@ -38,6 +37,9 @@ export const wrkReads: Group = {
       }) as const;
     const arms: Arm[] = [
       { scenario: 'g', label: 'g', server: 'keyward', generator: 'wrk', load: signed('MD5') },
+      { scenario: 'g', label: 'g', server: 'keyward-w1', generator: 'wrk', load: signed('MD5') },
+      { scenario: 'g', label: 'g', server: 'keyward-w2', generator: 'wrk', load: signed('MD5') },
+      { scenario: 'g', label: 'g', server: 'keyward-base', generator: 'wrk', load: signed('MD5') },
       {
         scenario: 'g',
         label: 'g sha256',
@@ -56,12 +58,24 @@ export const wrkReads: Group = {
         load: { ...signed('MD5'), mode: 'none' },
       },
     ];
-    return withBaselines(
+    const started = await withBaselines(
       ctx,
       keyward,
-      arms,
+      arms.filter((arm) => ctx.baseBin || arm.server !== 'keyward-base'),
       () => startApache({ realm, credentials: [alice], files: [{ path, body }] }),
       () => startBareNode([{ method: 'GET', target: path, status: 200, body }]),
     );
+    const targets = { ...started.targets };
+    for (const workers of [1, 2] as const) {
+      const kind = `keyward-w${workers}` as const;
+      const args = [...ctx.keywardArgs, '--workers', String(workers)];
+      targets[kind] = await startKeyward(db, ctx.dir, args, ctx.keywardNodeArgs, kind);
+    }
+    if (ctx.baseBin) {
+      const args = [...ctx.keywardArgs, '--workers', '1'];
+      const kind = 'keyward-base';
+      targets[kind] = await startKeyward(db, ctx.dir, args, ctx.keywardNodeArgs, kind, ctx.baseBin);
+    }
+    return { ...started, targets };
   },
 };
