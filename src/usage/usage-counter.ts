@@ -12,9 +12,18 @@ interface Pending {
 }
 
 /**
- * Counts successful authentications per key in memory and writes them in one transaction
- * per interval, so the request path never waits on a write. A clean stop flushes
- * everything; a crash loses at most the counts of one interval.
+ * Keys per write. A SQLite write runs synchronously on the event loop, about 9 µs per key
+ * here (bench/background-cost.ts: 1,000 keys stalled requests 9 ms, 10,000 keys 104 ms):
+ * written 256 at a time, with requests served between writes, no stall passes ~2.5 ms
+ * however many keys were used in the interval. PostgreSQL gains the same bound on the
+ * client's own encoding work.
+ */
+export const MAX_KEYS_PER_WRITE = 256;
+
+/**
+ * Counts successful authentications per key in memory and writes them once per interval,
+ * at most `maxKeysPerWrite` keys per transaction, so the request path never waits on a
+ * write. A clean stop flushes everything; a crash loses at most the counts of one interval.
  */
 export class UsageCounter {
   private pending = new Map<ObjectId, Pending>();
@@ -30,6 +39,7 @@ export class UsageCounter {
       /** After a batch is written: caches holding stored counts for these keys are stale. */
       onFlushed?: (keyIds: Iterable<ObjectId>) => void;
     } = {},
+    private readonly maxKeysPerWrite = MAX_KEYS_PER_WRITE,
   ) {}
 
   record(keyId: ObjectId, at: Timestamp = currentTimestamp()): void {
@@ -87,15 +97,25 @@ export class UsageCounter {
     this.pending = new Map();
     this.inFlight = batch;
     const deltas = [...batch].map(([keyId, { count, lastUsed }]) => ({ keyId, count, lastUsed }));
-    try {
-      await this.sink.applyUsage(deltas);
-      this.inFlight = new Map();
-      this.hooks.onFlushed?.(batch.keys());
-    } catch (error) {
-      this.inFlight = new Map();
-      for (const delta of deltas) this.merge(delta);
-      this.hooks.onError?.(error);
+    const size = this.maxKeysPerWrite;
+    for (let start = 0; start < deltas.length; start += size) {
+      // Requests queued during the previous write go first.
+      if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+      const part = deltas.slice(start, start + size);
+      try {
+        await this.sink.applyUsage(part);
+      } catch (error) {
+        // This part and the ones after it were not written: counted again next time.
+        this.inFlight = new Map();
+        for (const delta of deltas.slice(start)) this.merge(delta);
+        this.hooks.onError?.(error);
+        return;
+      }
+      // Written: the store's counts hold these now, so `unflushed` must not add them again.
+      for (const { keyId } of part) batch.delete(keyId);
+      this.hooks.onFlushed?.(part.map((d) => d.keyId));
     }
+    this.inFlight = new Map();
   }
 
   private merge({ keyId, count, lastUsed }: UsageDelta): void {
