@@ -15,7 +15,7 @@ interface RenderOptions {
   readonly envelope: boolean;
 }
 
-function renderOptions(request: FastifyRequest): RenderOptions {
+export function renderOptions(request: FastifyRequest): RenderOptions {
   const query = request.query as Record<string, unknown> | undefined;
   return { pretty: query?.pretty === 'true', envelope: query?.envelope === 'true' };
 }

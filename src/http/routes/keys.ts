@@ -1,9 +1,12 @@
 import { Type } from '@sinclair/typebox';
+import type { FastifyReply } from 'fastify';
 import { issueKey } from '../../domain/keys.js';
 import type { ApiContext } from '../context.js';
 import { ApiError, unauthorized } from '../errors.js';
+import { KeyListDocuments } from '../key-list-document.js';
 import { selfHref } from '../links.js';
 import { listPage, pageOf } from '../pagination.js';
+import { renderOptions } from '../render.js';
 import {
   ApiKeyDocument,
   ApiKeyList,
@@ -17,12 +20,17 @@ import { ListQuery, ObjectIdString, RenderQuery, serializedAs } from '../schemas
 import type { Api } from './api.js';
 import { targetUser } from './target-user.js';
 
+// Fastify's own type for the JSON it serializes, so the cached list is sent alike.
+const JSON_TYPE = 'application/json; charset=utf-8';
+
 const UserParams = Type.Object({ userId: ObjectIdString });
 const KeyParams = Type.Object({ userId: ObjectIdString, keyId: ObjectIdString });
 
 /** `/users/{USER-ID}/keys[/{KEY-ID}]`: a user's own personal API keys. */
 export function keyRoutes(api: Api, context: ApiContext): void {
   const { store, usage, users } = context;
+  const documents = new KeyListDocuments();
+  const unflushed = (keyId: string) => usage.unflushed(keyId);
 
   const keyNotFound = (keyId: string) =>
     new ApiError('API_KEY_NOT_FOUND', `No API key with ID ${keyId} exists for this user.`, [keyId]);
@@ -70,10 +78,18 @@ export function keyRoutes(api: Api, context: ApiContext): void {
         response: { 200: serializedAs(ApiKeyList) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const user = await targetUser(store, request.principal, request.params.userId);
       // A user's own list comes from memory; others' (a GLOBAL_OWNER's view) from the store.
       const cached = user === request.principal ? await users.keys(user.username) : undefined;
+      const { pretty, envelope } = renderOptions(request);
+      if (cached && !pretty && !envelope) {
+        const href = selfHref(request, context.publicUrl);
+        const json = documents.render(cached, href, request.query, unflushed);
+        // Already the schema's JSON: Fastify sends a string as it is.
+        const raw: FastifyReply = reply;
+        return raw.type(JSON_TYPE).send(json);
+      }
       return listPage(
         selfHref(request, context.publicUrl),
         request.query,
