@@ -4,7 +4,7 @@
 
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { HashName, KeyCredential } from '../domain/records.js';
-import { type Algorithm, hashOf, hex, sessionHa1 } from './algorithms.js';
+import { type Algorithm, ha2Of, hashOf, hex, sessionHa1 } from './algorithms.js';
 import type { DigestCredentials } from './parse-authorization.js';
 
 const DIGEST_BYTES: Readonly<Record<HashName, number>> = {
@@ -44,7 +44,7 @@ export function matchKey(
   // the work done does not depend on it.
   const rightLength = credentials.response.length === DIGEST_BYTES[hash] * 2;
   const sent = Buffer.from(rightLength ? credentials.response : '', 'hex');
-  const ha2 = hex(hash, `${method}:${credentials.uri}`);
+  const ha2 = ha2Of(hash, method, credentials.uri);
   const tail = `:${credentials.nonce}:${credentials.nc}:${credentials.cnonce}:${credentials.qop}:${ha2}`;
 
   const matches = (ha1: string): boolean => {
