@@ -209,6 +209,12 @@ function checkWrkTargets(
   }
   if (k2 && k1) check('g', '(shown) --workers 2 vs --workers 1', x(k2.rps / k1.rps), undefined);
   if (k2 && ag) check('g', '(shown) --workers 2 vs Apache', x(k2.rps / ag.rps), undefined);
+  const c1 = find(arms, 'g autocannon', 'keyward-w1');
+  const c2 = find(arms, 'g autocannon', 'keyward-w2');
+  if (c1 && c2) {
+    const ratio = c2.rps / c1.rps;
+    check('g autocannon', '--workers 2 ≥ 1.6× --workers 1', x(ratio), ratio >= 1.6);
+  }
   for (const arm of arms.filter((a) => a.scenario === 'g' && a.server.startsWith('keyward'))) {
     const mb = arm.largestRssMb;
     check(arm.label, `RSS per worker < 150 MB (${arm.server})`, `${mb.toFixed(0)} MB`, mb < 150);

@@ -9,7 +9,7 @@
 // more kind; their nonces would come through the balancer, from the target's own address.
 
 import { join } from 'node:path';
-import { type Arm, answer, type Group, keysPath, withBaselines } from './arms.js';
+import { type Arm, answer, type Group, get, keysPath, withBaselines } from './arms.js';
 import { startApache } from './baselines/apache.js';
 import { startBareNode } from './baselines/bare-node.js';
 import { type SeededUser, seed, startKeyward } from './keyward.js';
@@ -40,6 +40,22 @@ export const wrkReads: Group = {
       { scenario: 'g', label: 'g', server: 'keyward-w1', generator: 'wrk', load: signed('MD5') },
       { scenario: 'g', label: 'g', server: 'keyward-w2', generator: 'wrk', load: signed('MD5') },
       { scenario: 'g', label: 'g', server: 'keyward-base', generator: 'wrk', load: signed('MD5') },
+      // While nonces are bound to the worker that issued them, wrk's lines (nonces fetched on
+      // connections of their own) meet other workers and get stale=true; autocannon answers
+      // each connection's own challenge, so it measures --workers 2 either way.
+      ...(['keyward-w1', 'keyward-w2'] as const).map(
+        (server): Arm => ({
+          scenario: 'g',
+          label: 'g autocannon',
+          server,
+          load: {
+            method: 'GET',
+            expectStatus: 200,
+            mode: 'nonce-reuse',
+            clients: [get(path, alice)],
+          },
+        }),
+      ),
       {
         scenario: 'g',
         label: 'g sha256',

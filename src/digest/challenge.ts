@@ -5,8 +5,12 @@
 
 import { type Algorithm, computeResponse, type ResponseFields } from './algorithms.js';
 
+const NEEDS_ESCAPE = /["\\]/;
+
 /** Escapes a value for a quoted-string (RFC 9110 §5.6.4); realms are operator-chosen. */
 export function quote(value: string): string {
+  // Every authenticated response quotes the client's cnonce, which never needs escaping.
+  if (!NEEDS_ESCAPE.test(value)) return `"${value}"`;
   let out = '"';
   for (const ch of value) out += ch === '"' || ch === '\\' ? `\\${ch}` : ch;
   return `${out}"`;
@@ -37,6 +41,8 @@ export function authenticationInfo(
   ha1: string,
   fields: Omit<ResponseFields, 'method'>,
 ): string {
-  const rspauth = computeResponse(alg, ha1, { ...fields, method: '' });
+  // Only the fields hashed: `fields` is often the whole parsed header.
+  const { nonce, nc, cnonce, qop, uri } = fields;
+  const rspauth = computeResponse(alg, ha1, { nonce, nc, cnonce, qop, uri, method: '' });
   return `rspauth="${rspauth}", cnonce=${quote(fields.cnonce)}, nc=${fields.nc}, qop=auth`;
 }
