@@ -25,6 +25,7 @@ import { openSqlite, type SqliteConnection } from './sqlite-driver.js';
 import type { Store } from './store.js';
 import { usageQueries } from './usage.js';
 import { userQueries } from './users.js';
+import { checkpointInWorker } from './wal-checkpointer.js';
 
 /** Any pino-like logger (Fastify's included). */
 export interface StoreLogger {
@@ -39,6 +40,8 @@ export interface OpenStoreOptions {
   readonly poolSize?: number;
   /** Queries slower than this are logged at warn; default 500 ms. */
   readonly slowQueryMs?: number;
+  /** SQLite: WAL checkpoints in a worker thread, off the event loop (a server's store). */
+  readonly checkpointInWorker?: boolean;
 }
 
 const INT8_OID = 20;
@@ -73,7 +76,7 @@ function postgresDialect(url: string, poolSize: number, logger?: StoreLogger): D
   return new PostgresDialect({ pool });
 }
 
-function sqliteDialect(path: string): Dialect {
+function sqliteDialect(path: string, checkpointElsewhere: boolean): Dialect {
   if (path !== ':memory:' && !path.startsWith('file:')) {
     mkdirSync(dirname(path), { recursive: true });
   }
@@ -84,7 +87,12 @@ function sqliteDialect(path: string): Dialect {
   database.exec('pragma busy_timeout = 5000');
   database.exec('pragma foreign_keys = ON');
   database.exec('pragma synchronous = NORMAL');
-  return new SqliteDialect({ database: withStatementCache(database) });
+  const inMemory = path === ':memory:' || path.includes('mode=memory');
+  const checkpointer =
+    checkpointElsewhere && !inMemory ? checkpointInWorker(database, path) : undefined;
+  return new SqliteDialect({
+    database: withStatementCache(database, () => checkpointer?.stop()),
+  });
 }
 
 /**
@@ -93,10 +101,17 @@ function sqliteDialect(path: string): Dialect {
  * map of prepared statements covers them all; the bound keeps a pathological caller from
  * growing it without limit.
  */
-function withStatementCache(database: SqliteConnection, limit = 256): SqliteDatabase {
+function withStatementCache(
+  database: SqliteConnection,
+  onClose: () => void,
+  limit = 256,
+): SqliteDatabase {
   const statements = new Map<string, SqliteStatement>();
   return {
-    close: () => database.close(),
+    close: () => {
+      onClose();
+      database.close();
+    },
     prepare(sql: string) {
       let statement = statements.get(sql);
       if (!statement) {
@@ -133,7 +148,7 @@ export async function openStore(database: string, options: OpenStoreOptions = {}
   const dialect =
     kit.name === 'postgres'
       ? postgresDialect(database, options.poolSize ?? 10, options.logger)
-      : sqliteDialect(database);
+      : sqliteDialect(database, options.checkpointInWorker ?? false);
   const log = queryLog(options);
   const db = new Kysely<Database>(log ? { dialect, log } : { dialect });
   try {
