@@ -130,8 +130,7 @@ export class RedisConnection {
   }
 
   async close(): Promise<void> {
-    if (this.client.isOpen) await this.client.close();
-    else this.client.destroy();
+    await closeClient(this.client);
   }
 
   private failure(error: unknown): RedisUnavailable {
@@ -160,4 +159,18 @@ export class RedisConnection {
 
 function isNoScript(error: unknown): boolean {
   return error instanceof Error && error.message.startsWith('NOSCRIPT');
+}
+
+/**
+ * Closes politely (pending replies first) and, if that fails (a client between reconnects
+ * refuses to close), drops the socket: a stop must not fail, after the usage counts are
+ * written, over a connection it is leaving anyway.
+ */
+export async function closeClient(client: RedisClientType): Promise<void> {
+  try {
+    if (client.isOpen) await client.close();
+    else client.destroy();
+  } catch {
+    if (client.isOpen) client.destroy();
+  }
 }

@@ -6,7 +6,7 @@ import {
   type ThrottleOptions,
   ThrottleUnavailable,
 } from '../domain/throttle.js';
-import { type RedisConnection, RedisUnavailable } from './redis-connection.js';
+import { closeClient, type RedisConnection, RedisUnavailable } from './redis-connection.js';
 import { ATTEMPT, LOCKS, WITHDRAW } from './redis-throttle-scripts.js';
 
 type Reply = readonly (string | number)[];
@@ -128,9 +128,8 @@ export class RedisThrottle implements Throttle {
     };
   }
 
-  async close(): Promise<void> {
-    if (this.subscriber.isOpen) await this.subscriber.close();
-    else this.subscriber.destroy();
+  close(): Promise<void> {
+    return closeClient(this.subscriber);
   }
 
   private async run(...args: Parameters<RedisConnection['run']>) {
