@@ -113,10 +113,8 @@ function withStatementCache(
   const statements = new Map<string, SqliteStatement>();
   return {
     close: () => {
-      // This connection first, the checkpointer's after: only a connection that closes alone
-      // can fold the WAL in and remove its files; closing both at once left them behind.
-      database.close();
       onClose();
+      database.close();
     },
     prepare(sql: string) {
       let statement = statements.get(sql);
