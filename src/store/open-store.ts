@@ -25,7 +25,7 @@ import { openSqlite, type SqliteConnection } from './sqlite-driver.js';
 import type { Store } from './store.js';
 import { usageQueries } from './usage.js';
 import { userQueries } from './users.js';
-import { type Checkpointer, checkpointInWorker } from './wal-checkpointer.js';
+import { checkpointInWorker } from './wal-checkpointer.js';
 
 /** Any pino-like logger (Fastify's included). */
 export interface StoreLogger {
@@ -76,10 +76,7 @@ function postgresDialect(url: string, poolSize: number, logger?: StoreLogger): D
   return new PostgresDialect({ pool });
 }
 
-function sqliteDialect(
-  path: string,
-  checkpointElsewhere: boolean,
-): { dialect: Dialect; checkpointer?: Checkpointer } {
+function sqliteDialect(path: string, checkpointElsewhere: boolean): Dialect {
   if (path !== ':memory:' && !path.startsWith('file:')) {
     mkdirSync(dirname(path), { recursive: true });
   }
@@ -93,10 +90,9 @@ function sqliteDialect(
   const inMemory = path === ':memory:' || path.includes('mode=memory');
   const checkpointer =
     checkpointElsewhere && !inMemory ? checkpointInWorker(database, path) : undefined;
-  const dialect = new SqliteDialect({
-    database: withStatementCache(database, () => void checkpointer?.stop()),
+  return new SqliteDialect({
+    database: withStatementCache(database, () => checkpointer?.stop()),
   });
-  return checkpointer ? { dialect, checkpointer } : { dialect };
 }
 
 /**
@@ -149,9 +145,9 @@ function queryLog(options: OpenStoreOptions): ((event: LogEvent) => void) | unde
  */
 export async function openStore(database: string, options: OpenStoreOptions = {}): Promise<Store> {
   const kit: DialectKit = isPostgresUrl(database) ? postgresKit : sqliteKit;
-  const { dialect, checkpointer } =
+  const dialect =
     kit.name === 'postgres'
-      ? { dialect: postgresDialect(database, options.poolSize ?? 10, options.logger) }
+      ? postgresDialect(database, options.poolSize ?? 10, options.logger)
       : sqliteDialect(database, options.checkpointInWorker ?? false);
   const log = queryLog(options);
   const db = new Kysely<Database>(log ? { dialect, log } : { dialect });
@@ -159,7 +155,6 @@ export async function openStore(database: string, options: OpenStoreOptions = {}
     await runMigrations(db as Kysely<unknown>, kit);
   } catch (error) {
     await db.destroy();
-    await checkpointer?.stop();
     throw error;
   }
   const ctx: StoreContext = { db, kit, origin: randomBytes(8).toString('hex') };
@@ -171,7 +166,6 @@ export async function openStore(database: string, options: OpenStoreOptions = {}
     async close() {
       await listener?.close();
       await db.destroy();
-      await checkpointer?.stop();
     },
     onRevision: (onChange) => listener?.subscribe(onChange) ?? (() => {}),
     async ping() {

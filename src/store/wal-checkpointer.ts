@@ -33,8 +33,7 @@ parentPort.on('message', () => {
 `;
 
 export interface Checkpointer {
-  /** Closes the worker's connection; settles once the thread has ended (idempotent). */
-  stop(): Promise<void>;
+  stop(): void;
 }
 
 /**
@@ -51,9 +50,9 @@ export function checkpointInWorker(
     connection.driver === 'better-sqlite3'
       ? createRequire(import.meta.url).resolve('better-sqlite3')
       : undefined;
-  let stopping: Promise<void> | undefined;
+  let stopped = false;
   const fallBack = () => {
-    if (!stopping) connection.exec('pragma wal_autocheckpoint = 1000');
+    if (!stopped) connection.exec('pragma wal_autocheckpoint = 1000');
   };
   connection.exec('pragma wal_autocheckpoint = 0');
   const worker = new Worker(WORKER, {
@@ -66,17 +65,10 @@ export function checkpointInWorker(
   // After the listeners, which would hold the process open again: a process that ends
   // without closing its store is not kept alive by its checkpointer.
   worker.unref();
-  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   return {
-    // Waited for by the store's close: the last connection to close removes the WAL files,
-    // which must be gone before anyone deletes the folder.
     stop() {
-      if (!stopping) {
-        worker.postMessage('stop');
-        const timeout = setTimeout(() => void worker.terminate(), 5000);
-        stopping = exited.finally(() => clearTimeout(timeout));
-      }
-      return stopping;
+      stopped = true;
+      worker.postMessage('stop');
     },
   };
 }
