@@ -25,7 +25,6 @@ import { openSqlite, type SqliteConnection } from './sqlite-driver.js';
 import type { Store } from './store.js';
 import { usageQueries } from './usage.js';
 import { userQueries } from './users.js';
-import { checkpointInWorker } from './wal-checkpointer.js';
 
 /** Any pino-like logger (Fastify's included). */
 export interface StoreLogger {
@@ -40,8 +39,6 @@ export interface OpenStoreOptions {
   readonly poolSize?: number;
   /** Queries slower than this are logged at warn; default 500 ms. */
   readonly slowQueryMs?: number;
-  /** SQLite: WAL checkpoints in a worker thread, off the event loop (a server's store). */
-  readonly checkpointInWorker?: boolean;
 }
 
 const INT8_OID = 20;
@@ -76,7 +73,7 @@ function postgresDialect(url: string, poolSize: number, logger?: StoreLogger): D
   return new PostgresDialect({ pool });
 }
 
-function sqliteDialect(path: string, checkpointElsewhere: boolean): Dialect {
+function sqliteDialect(path: string): Dialect {
   if (path !== ':memory:' && !path.startsWith('file:')) {
     mkdirSync(dirname(path), { recursive: true });
   }
@@ -87,12 +84,7 @@ function sqliteDialect(path: string, checkpointElsewhere: boolean): Dialect {
   database.exec('pragma busy_timeout = 5000');
   database.exec('pragma foreign_keys = ON');
   database.exec('pragma synchronous = NORMAL');
-  const inMemory = path === ':memory:' || path.includes('mode=memory');
-  const checkpointer =
-    checkpointElsewhere && !inMemory ? checkpointInWorker(database, path) : undefined;
-  return new SqliteDialect({
-    database: withStatementCache(database, () => checkpointer?.stop()),
-  });
+  return new SqliteDialect({ database: withStatementCache(database) });
 }
 
 /**
@@ -101,17 +93,10 @@ function sqliteDialect(path: string, checkpointElsewhere: boolean): Dialect {
  * map of prepared statements covers them all; the bound keeps a pathological caller from
  * growing it without limit.
  */
-function withStatementCache(
-  database: SqliteConnection,
-  onClose: () => void,
-  limit = 256,
-): SqliteDatabase {
+function withStatementCache(database: SqliteConnection, limit = 256): SqliteDatabase {
   const statements = new Map<string, SqliteStatement>();
   return {
-    close: () => {
-      onClose();
-      database.close();
-    },
+    close: () => database.close(),
     prepare(sql: string) {
       let statement = statements.get(sql);
       if (!statement) {
@@ -148,7 +133,7 @@ export async function openStore(database: string, options: OpenStoreOptions = {}
   const dialect =
     kit.name === 'postgres'
       ? postgresDialect(database, options.poolSize ?? 10, options.logger)
-      : sqliteDialect(database, options.checkpointInWorker ?? false);
+      : sqliteDialect(database);
   const log = queryLog(options);
   const db = new Kysely<Database>(log ? { dialect, log } : { dialect });
   try {
