@@ -29,7 +29,9 @@ export function runPrimary(options: PrimaryOptions): void {
   const peerOf = (worker: Worker): Peer => ({
     id: worker.id,
     send: (message: ToWorker) => {
-      if (worker.isConnected()) worker.send(message);
+      // A worker that is exiting may still look connected; without a callback a failed send
+      // is an 'error' event nobody hears, which ends the primary (exit code 1 on a clean stop).
+      if (worker.isConnected()) worker.send(message, undefined, () => {});
     },
   });
   const arbiter = new Arbiter(options.throttle, options.setupToken, () =>
@@ -42,6 +44,9 @@ export function runPrimary(options: PrimaryOptions): void {
   const fork = () => {
     const worker = cluster.fork();
     started.set(worker.id, Date.now());
+    worker.on('error', (error) =>
+      logger.debug({ err: error, worker: worker.id }, 'worker channel'),
+    );
     worker.on('message', (message: unknown) => {
       if (!isMessage<ToPrimary>(message)) return;
       if (message.t === 'hello') live.set(worker.id, worker);
