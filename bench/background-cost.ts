@@ -8,7 +8,7 @@
 //   - the usage write (Store.applyUsage) with 1, 100, 1,000 and 10,000 keys in one batch,
 //     and the flush keyward does (UsageCounter.flush, in parts) of as many keys;
 //   - the revision poll (Store.credentialsRevision);
-//   - the key-list reload after a flush (Store.listKeys, 10 keys).
+//   - the key-list reload after a flush (Store.listKeys, 10 keys and 1,000, the most cached).
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -26,7 +26,7 @@ import { stopAll } from './proc.js';
 
 const engine = process.argv[2] === 'postgres' ? 'postgres' : 'sqlite';
 const ROUNDS = Number(process.argv[3] ?? 20);
-const BATCHES = [1, 100, 1000, 10_000];
+const BATCHES = [1, 100, 256, 1000, 10_000];
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -87,6 +87,11 @@ async function main(): Promise<void> {
     await timed('revision poll', ROUNDS * 5, () => store.credentialsRevision());
     await timed('key-list reload (10 keys)', ROUNDS * 5, () =>
       store.listKeys(userId, { offset: 0, limit: 1001, includeCount: false }),
+    );
+    // The most a cached list holds (UserCache maxKeysPerList): the worst reload after a flush.
+    const busiest = (await store.getUserByUsername('bg1000@example.com'))!.id;
+    await timed('key-list reload (1,000 keys)', ROUNDS, () =>
+      store.listKeys(busiest, { offset: 0, limit: 1001, includeCount: false }),
     );
   } finally {
     await store.close();

@@ -88,7 +88,7 @@ export async function createService(
   logger: FastifyBaseLogger,
   { shared, revisionPollMs = 1000, replayRoutes }: ServiceOptions = {},
 ): Promise<Service> {
-  const store = await openStore(config.database, { logger });
+  const store = await openStore(config.database, { logger, checkpointInWorker: true });
   // With --redis-url the replay window and the throttle are those of every instance on it,
   // including this host's other workers: the primary's throttle is then not used.
   const redis = config.redisUrl

@@ -25,6 +25,7 @@ import { openSqlite, type SqliteConnection } from './sqlite-driver.js';
 import type { Store } from './store.js';
 import { usageQueries } from './usage.js';
 import { userQueries } from './users.js';
+import { type Checkpointer, checkpointInWorker } from './wal-checkpointer.js';
 
 /** Any pino-like logger (Fastify's included). */
 export interface StoreLogger {
@@ -39,6 +40,8 @@ export interface OpenStoreOptions {
   readonly poolSize?: number;
   /** Queries slower than this are logged at warn; default 500 ms. */
   readonly slowQueryMs?: number;
+  /** SQLite: WAL checkpoints in a worker thread, off the event loop (a server's store). */
+  readonly checkpointInWorker?: boolean;
 }
 
 const INT8_OID = 20;
@@ -73,7 +76,10 @@ function postgresDialect(url: string, poolSize: number, logger?: StoreLogger): D
   return new PostgresDialect({ pool });
 }
 
-function sqliteDialect(path: string): Dialect {
+function sqliteDialect(
+  path: string,
+  checkpointElsewhere: boolean,
+): { dialect: Dialect; checkpointer?: Checkpointer } {
   if (path !== ':memory:' && !path.startsWith('file:')) {
     mkdirSync(dirname(path), { recursive: true });
   }
@@ -84,7 +90,13 @@ function sqliteDialect(path: string): Dialect {
   database.exec('pragma busy_timeout = 5000');
   database.exec('pragma foreign_keys = ON');
   database.exec('pragma synchronous = NORMAL');
-  return new SqliteDialect({ database: withStatementCache(database) });
+  const inMemory = path === ':memory:' || path.includes('mode=memory');
+  const checkpointer =
+    checkpointElsewhere && !inMemory ? checkpointInWorker(database, path) : undefined;
+  const dialect = new SqliteDialect({
+    database: withStatementCache(database, () => void checkpointer?.stop()),
+  });
+  return checkpointer ? { dialect, checkpointer } : { dialect };
 }
 
 /**
@@ -93,10 +105,19 @@ function sqliteDialect(path: string): Dialect {
  * map of prepared statements covers them all; the bound keeps a pathological caller from
  * growing it without limit.
  */
-function withStatementCache(database: SqliteConnection, limit = 256): SqliteDatabase {
+function withStatementCache(
+  database: SqliteConnection,
+  onClose: () => void,
+  limit = 256,
+): SqliteDatabase {
   const statements = new Map<string, SqliteStatement>();
   return {
-    close: () => database.close(),
+    close: () => {
+      // This connection first, the checkpointer's after: only a connection that closes alone
+      // can fold the WAL in and remove its files; closing both at once left them behind.
+      database.close();
+      onClose();
+    },
     prepare(sql: string) {
       let statement = statements.get(sql);
       if (!statement) {
@@ -130,16 +151,17 @@ function queryLog(options: OpenStoreOptions): ((event: LogEvent) => void) | unde
  */
 export async function openStore(database: string, options: OpenStoreOptions = {}): Promise<Store> {
   const kit: DialectKit = isPostgresUrl(database) ? postgresKit : sqliteKit;
-  const dialect =
+  const { dialect, checkpointer } =
     kit.name === 'postgres'
-      ? postgresDialect(database, options.poolSize ?? 10, options.logger)
-      : sqliteDialect(database);
+      ? { dialect: postgresDialect(database, options.poolSize ?? 10, options.logger) }
+      : sqliteDialect(database, options.checkpointInWorker ?? false);
   const log = queryLog(options);
   const db = new Kysely<Database>(log ? { dialect, log } : { dialect });
   try {
     await runMigrations(db as Kysely<unknown>, kit);
   } catch (error) {
     await db.destroy();
+    await checkpointer?.stop();
     throw error;
   }
   const ctx: StoreContext = { db, kit, origin: randomBytes(8).toString('hex') };
@@ -151,6 +173,7 @@ export async function openStore(database: string, options: OpenStoreOptions = {}
     async close() {
       await listener?.close();
       await db.destroy();
+      await checkpointer?.stop();
     },
     onRevision: (onChange) => listener?.subscribe(onChange) ?? (() => {}),
     async ping() {
