@@ -1,4 +1,5 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { injectAsClient } from './inject.js';
 
 /**
  * A browser's part in a console conversation, through `app.inject`: it keeps the cookies
@@ -42,7 +43,9 @@ export class ConsoleClient {
   ): Promise<LightMyRequestResponse> {
     const headers = { ...this.headers, ...this.cookieHeader() };
     if (body.contentType !== undefined) headers['content-type'] = body.contentType;
-    return this.remember(await this.app.inject({ method, url, headers, payload: body.payload }));
+    return this.remember(
+      await injectAsClient(this.app, { method, url, headers, payload: body.payload }),
+    );
   }
 
   /** Fetches the sign-in page for its form token, then signs in. */

@@ -1,5 +1,6 @@
 import type { Account, TestApi } from './api.js';
 import { digestAuthorization } from './digest-client.js';
+import { injectAsClient } from './inject.js';
 
 // app.inject connects from 127.0.0.1: here that is the proxy asking /auth/digest about the
 // request it is about to forward.
@@ -43,7 +44,7 @@ export async function ask(api: TestApi, options: Ask = {}) {
       nc: ++nc,
     });
   }
-  return api.app.inject({
+  return injectAsClient(api.app, {
     method: 'GET',
     url: `/auth/digest${options.query ?? ''}`,
     headers,
