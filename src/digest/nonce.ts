@@ -15,7 +15,14 @@
 // issuers existed. It still authenticates, but always as foreign: a client holding one during
 // an upgrade is told to retry, and none of its (nonce, nc) can be accepted twice.
 
-import { createHmac, randomBytes, randomFillSync, timingSafeEqual } from 'node:crypto';
+import {
+  createHmac,
+  createSecretKey,
+  type KeyObject,
+  randomBytes,
+  randomFillSync,
+  timingSafeEqual,
+} from 'node:crypto';
 
 /** The issuer's length in bytes. */
 export const NONCE_ISSUER_BYTES = 8;
@@ -69,6 +76,7 @@ export interface NonceCodecOptions {
 }
 
 const FORGED: NonceStatus = { kind: 'forged' };
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 export function createNonceCodec(options: NonceCodecOptions): NonceCodec {
   const { secrets, lifetimeMs } = options;
@@ -84,7 +92,12 @@ export function createNonceCodec(options: NonceCodecOptions): NonceCodec {
     throw new Error(`createNonceCodec: the issuer must be ${NONCE_ISSUER_BYTES} bytes`);
   }
 
-  function mac(secret: Buffer, bytes: Buffer, end: number): Buffer {
+  // Made once: a raw Buffer key is turned into a key object on every createHmac.
+  const signingKey = createSecretKey(signing);
+  const keys = [signingKey, ...secrets.slice(1).map((secret) => createSecretKey(secret))];
+  const random = randomPool();
+
+  function mac(secret: KeyObject, bytes: Buffer, end: number): Buffer {
     return createHmac('sha256', secret)
       .update(bytes.subarray(0, end))
       .digest()
@@ -95,8 +108,8 @@ export function createNonceCodec(options: NonceCodecOptions): NonceCodec {
     const sent = bytes.subarray(macOffset);
     let found = false;
     // Try every secret even after a match: the loop's time should not say which one signed.
-    for (const secret of secrets) {
-      if (timingSafeEqual(mac(secret, bytes, macOffset), sent)) found = true;
+    for (const key of keys) {
+      if (timingSafeEqual(mac(key, bytes, macOffset), sent)) found = true;
     }
     return found;
   }
@@ -107,8 +120,8 @@ export function createNonceCodec(options: NonceCodecOptions): NonceCodec {
       bytes[0] = V2.version;
       issuerOf().copy(bytes, ISSUER_OFFSET);
       bytes.writeUIntBE(now(), V2.timeOffset, 6);
-      randomFillSync(bytes, V2.timeOffset + 6, 8);
-      mac(signing, bytes, V2.macOffset).copy(bytes, V2.macOffset);
+      random(bytes, V2.timeOffset + 6, 8);
+      mac(signingKey, bytes, V2.macOffset).copy(bytes, V2.macOffset);
       return bytes.toString('base64url');
     },
 
@@ -116,11 +129,14 @@ export function createNonceCodec(options: NonceCodecOptions): NonceCodec {
       // Length first: never decode an attacker's megabyte.
       const format = nonce.length === V2.chars ? V2 : nonce.length === V1.chars ? V1 : undefined;
       if (format === undefined) return FORGED;
-      const bytes = Buffer.from(nonce, 'base64url');
       // Node's decoder skips invalid characters, ignores trailing bits and takes + and / too;
       // insist on the canonical spelling so one nonce has exactly one string (the replay
-      // window keys on it).
-      if (bytes.length !== format.bytes || bytes.toString('base64url') !== nonce) return FORGED;
+      // window keys on it). Version 2's 39 bytes fill 52 characters exactly (no trailing
+      // bits), so its own alphabet is enough; version 1's 31 bytes leave 4 bits to re-check.
+      if (!BASE64URL.test(nonce)) return FORGED;
+      const bytes = Buffer.from(nonce, 'base64url');
+      if (bytes.length !== format.bytes) return FORGED;
+      if (format === V1 && bytes.toString('base64url') !== nonce) return FORGED;
       if (bytes[0] !== format.version || !authentic(bytes, format.macOffset)) return FORGED;
       const issuedAt = bytes.readUIntBE(format.timeOffset, 6);
       const status = this.age(issuedAt, at);
@@ -136,6 +152,24 @@ export function createNonceCodec(options: NonceCodecOptions): NonceCodec {
         ? { kind: 'expired', issuedAt }
         : { kind: 'valid', issuedAt };
     },
+  };
+}
+
+/**
+ * Random bytes drawn from a pool filled 4 KiB at a time: one call into the CSPRNG per 512
+ * nonces instead of one per nonce (3% of a fresh-nonce request's CPU, profiled). The bytes
+ * are the same CSPRNG output, each handed out once.
+ */
+function randomPool(size = 4096): (target: Buffer, offset: number, length: number) => void {
+  const pool = Buffer.allocUnsafe(size);
+  let used = size;
+  return (target, offset, length) => {
+    if (used + length > size) {
+      randomFillSync(pool);
+      used = 0;
+    }
+    pool.copy(target, offset, used, used + length);
+    used += length;
   };
 }
 
