@@ -4,7 +4,8 @@
 // a flush's whole run time is a stall; on PostgreSQL only the client's own CPU is. For each
 // piece it prints the median wall time per call and the event-loop delay seen while it ran
 // (perf_hooks.monitorEventLoopDelay, 1 ms resolution; on a busy machine other processes
-// inflate the max):
+// inflate the max). SQLite runs twice: checkpointing in the commit (SQLite's default) and in
+// a worker thread (a server's store):
 //   - the usage write (Store.applyUsage) with 1, 100, 1,000 and 10,000 keys in one batch,
 //     and the flush keyward does (UsageCounter.flush, in parts) of as many keys;
 //   - the revision poll (Store.credentialsRevision);
@@ -30,6 +31,8 @@ const BATCHES = [1, 100, 256, 1000, 10_000];
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+let variant = engine;
+
 async function timed(what: string, rounds: number, run: () => Promise<unknown>): Promise<void> {
   const times: number[] = [];
   const delay = monitorEventLoopDelay({ resolution: 1 });
@@ -44,7 +47,7 @@ async function timed(what: string, rounds: number, run: () => Promise<unknown>):
   delay.disable();
   const ms = (ns: number) => Math.max(0, ns / 1e6 - 1).toFixed(1);
   console.log(
-    `${engine} ${what.padEnd(28)} median ${median(times).toFixed(2).padStart(7)} ms per call, ` +
+    `${variant} ${what.padEnd(28)} median ${median(times).toFixed(2).padStart(7)} ms per call, ` +
       `loop delay p99 ${ms(delay.percentile(99))} max ${ms(delay.max)} ms`,
   );
 }
@@ -65,10 +68,10 @@ async function seedKeys(store: Store, count: number): Promise<string[]> {
   return keys.map((k) => k.id);
 }
 
-async function main(): Promise<void> {
+async function main(checkpointInWorker: boolean): Promise<void> {
   const dir = mkdtempSync(join(os.tmpdir(), 'keyward-bg-'));
   const database = engine === 'postgres' ? (await startPostgres()).url : join(dir, 'bg.db');
-  const store = await openStore(database);
+  const store = await openStore(database, { checkpointInWorker });
   try {
     await seedKeys(store, 10);
     const userId = (await store.getUserByUsername('bg10@example.com'))!.id;
@@ -100,4 +103,12 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+// SQLite twice, in one run: checkpoints inside the commit that crosses 1,000 WAL pages
+// (SQLite's default, the baseline) and in a worker thread (what `keyward serve` does).
+if (engine === 'postgres') await main(false);
+else {
+  for (const inWorker of [false, true]) {
+    variant = inWorker ? 'sqlite, checkpoint in worker' : 'sqlite, checkpoint in commit';
+    await main(inWorker);
+  }
+}
