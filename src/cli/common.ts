@@ -4,7 +4,7 @@ import { isObjectId } from '../domain/ids.js';
 import { hashPassword, passwordProblem } from '../domain/passwords.js';
 import type { UserRecord } from '../domain/records.js';
 import type { PublicUrl } from '../http/public-url.js';
-import { openStore } from '../store/open-store.js';
+import { DatabaseNotFound, openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { CliError } from './output.js';
 
@@ -36,12 +36,23 @@ export function objectId(value: string): string {
   return value;
 }
 
-/** Opens the store for one command and always closes it, so the process can exit. */
+/**
+ * Opens the store for one command and always closes it, so the process can exit. Only
+ * `migrate` (and `serve`, which opens its own) may create a database: anywhere else a missing
+ * SQLite file is a mistyped --database, and an empty new one would hide it.
+ */
 export async function withStore<T>(
   options: CommonOptions,
   run: (store: Store) => Promise<T>,
+  { create = false }: { create?: boolean } = {},
 ): Promise<T> {
-  const store = await openStore(options.database);
+  const store = await openStore(options.database, { create }).catch((error: unknown) => {
+    if (!(error instanceof DatabaseNotFound)) throw error;
+    throw new CliError(
+      `no database at ${error.path} (check --database or KEYWARD_DATABASE_URL); ` +
+        '`keyward migrate` or `keyward serve` creates a new one',
+    );
+  });
   try {
     return await run(store);
   } finally {

@@ -7,12 +7,16 @@ export function migrateCommand(): Command {
   return withCommonOptions(
     new Command('migrate').description('bring the database schema up to date and exit'),
   ).action((options: CommonOptions) =>
-    withStore(options, async (store) => {
-      emit(
-        !!options.json,
-        { status: 'ok', dialect: store.dialect },
-        () => 'the database is up to date',
-      );
-    }),
+    withStore(
+      options,
+      async (store) => {
+        emit(
+          !!options.json,
+          { status: 'ok', dialect: store.dialect },
+          () => 'the database is up to date',
+        );
+      },
+      { create: true },
+    ),
   );
 }

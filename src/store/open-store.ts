@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   type Dialect,
@@ -42,6 +42,18 @@ export interface OpenStoreOptions {
   readonly slowQueryMs?: number;
   /** SQLite: WAL checkpoints in a worker thread, off the event loop (a server's store). */
   readonly checkpointInWorker?: boolean;
+  /**
+   * Whether a missing SQLite file is created (default true). False for commands that only
+   * read or change what exists: a mistyped path then fails instead of starting an empty database.
+   */
+  readonly create?: boolean;
+}
+
+/** `create: false` and no SQLite file at the path. */
+export class DatabaseNotFound extends Error {
+  constructor(readonly path: string) {
+    super(`no database at ${path}`);
+  }
 }
 
 const INT8_OID = 20;
@@ -78,12 +90,13 @@ function postgresDialect(url: string, poolSize: number, logger?: StoreLogger): D
 
 function sqliteDialect(
   path: string,
-  checkpointElsewhere: boolean,
+  { create, checkpointElsewhere }: { create: boolean; checkpointElsewhere: boolean },
 ): { dialect: Dialect; checkpointer?: Checkpointer } {
   if (path !== ':memory:' && !path.startsWith('file:')) {
-    mkdirSync(dirname(path), { recursive: true });
+    if (!create && !existsSync(path)) throw new DatabaseNotFound(path);
+    if (create) mkdirSync(dirname(path), { recursive: true });
   }
-  const database = openSqlite(path);
+  const database = openSqlite(path, { mustExist: !create });
   // WAL lets the CLI and a running server share the file: readers never block the
   // writer, and a writer waits up to busy_timeout for another process's transaction.
   database.exec('pragma journal_mode = WAL');
@@ -154,7 +167,10 @@ export async function openStore(database: string, options: OpenStoreOptions = {}
   const { dialect, checkpointer } =
     kit.name === 'postgres'
       ? { dialect: postgresDialect(database, options.poolSize ?? 10, options.logger) }
-      : sqliteDialect(database, options.checkpointInWorker ?? false);
+      : sqliteDialect(database, {
+          create: options.create ?? true,
+          checkpointElsewhere: options.checkpointInWorker ?? false,
+        });
   const log = queryLog(options);
   const db = new Kysely<Database>(log ? { dialect, log } : { dialect });
   try {

@@ -37,12 +37,20 @@ const require = createRequire(import.meta.url);
 
 export const BUILT_IN_FROM_NODE = 24;
 
-export function openSqlite(path: string): SqliteConnection {
-  const major = Number(process.versions.node.split('.')[0]);
-  return major >= BUILT_IN_FROM_NODE ? openBuiltIn(path) : openBetterSqlite3(path);
+export interface OpenSqliteOptions {
+  /**
+   * Refuse to create the file. better-sqlite3 opens it without SQLITE_OPEN_CREATE; node:sqlite
+   * has no such flag, so the caller checks the file exists first (open-store.ts does).
+   */
+  readonly mustExist?: boolean;
 }
 
-function openBetterSqlite3(path: string): SqliteConnection {
+export function openSqlite(path: string, options: OpenSqliteOptions = {}): SqliteConnection {
+  const major = Number(process.versions.node.split('.')[0]);
+  return major >= BUILT_IN_FROM_NODE ? openBuiltIn(path) : openBetterSqlite3(path, options);
+}
+
+function openBetterSqlite3(path: string, options: OpenSqliteOptions): SqliteConnection {
   let Database: typeof BetterSqlite3;
   try {
     Database = require('better-sqlite3');
@@ -53,7 +61,7 @@ function openBetterSqlite3(path: string): SqliteConnection {
       { cause: error },
     );
   }
-  const database = new Database(path);
+  const database = new Database(path, { fileMustExist: options.mustExist ?? false });
   return {
     driver: 'better-sqlite3',
     exec: (sql) => void database.exec(sql),

@@ -30,6 +30,7 @@ describe('console passwords from the CLI', () => {
   afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
   it('users create --password-stdin stores only a hash of the line it reads', async () => {
+    expect(keyward(['migrate'], '').status).toBe(0);
     const created = keyward(
       ['users', 'create', '--username', 'admin', '--global-owner', '--password-stdin'],
       'first password!\n',

@@ -19,6 +19,7 @@ describe('roles from the CLI after a user exists', { timeout: 120_000 }, () => {
   afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
   it('sets and removes org roles and GLOBAL_OWNER, printing the user as the API would', () => {
+    keywardJson(['migrate', ...db]);
     const org = keywardJson<{ id: string }>(['orgs', 'create', '--name', 'Acme', ...db]);
     keywardJson(['users', 'create', '--username', 'ada', ...db]);
     const as = (args: string[]) => keywardJson<UserDocument>([...args, '--username', 'ada', ...db]);

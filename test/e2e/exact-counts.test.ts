@@ -61,6 +61,7 @@ describe.each(dialects)('exact usage counts under load on %s', (dialect) => {
     const fresh = await freshDatabase(dialect);
     const db = ['--database', fresh.database];
     try {
+      keywardJson(['migrate', ...db]);
       const org = keywardJson<{ id: string }>(['orgs', 'create', '--name', 'Load', ...db]);
       keywardJson(['users', 'create', '--username', 'load', '--org', org.id, ...db]);
       keywardJson(['users', 'create', '--username', 'admin-side', ...db]);

@@ -19,6 +19,8 @@ export async function startWithUser(serveArgs: readonly string[] = []): Promise<
   const folder = mkdtempSync(join(tmpdir(), 'keyward-clients-'));
   const database = join(folder, 'keyward.db');
   const db = ['--database', database];
+  // Only `serve` and `migrate` create a database; every other command needs one.
+  keywardJson(['migrate', ...db]);
   const org = keywardJson<{ id: string }>(['orgs', 'create', '--name', 'Clients', ...db]);
   const username = 'dev@example.com';
   const user = keywardJson<{ id: string }>([

@@ -1,0 +1,34 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { keyward } from '../support/server-process.js';
+
+// Each CLI call starts Node: 0.3 s on an idle machine, seconds on a loaded 2-core one.
+describe('the CLI as a script sees it', { timeout: 120_000 }, () => {
+  const folder = mkdtempSync(join(tmpdir(), 'keyward-cli-edges-'));
+  const database = join(folder, 'keyward.db');
+  const db = ['--database', database];
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  it('a mistyped --database fails every command but migrate, creating nothing', () => {
+    const typo = join(folder, 'keyword.db');
+    for (const args of [
+      ['orgs', 'list'],
+      ['users', 'create', '--username', 'ada'],
+      ['users', 'list'],
+    ]) {
+      const result = keyward([...args, '--database', typo]);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/^keyward: error: no database at .*keyword\.db/);
+      expect(existsSync(typo)).toBe(false);
+    }
+    const nested = join(folder, 'no-such-folder', 'keyward.db');
+    expect(keyward(['orgs', 'list', '--database', nested]).status).toBe(1);
+    expect(existsSync(join(folder, 'no-such-folder'))).toBe(false);
+
+    expect(keyward(['migrate', ...db]).status).toBe(0);
+    expect(existsSync(database)).toBe(true);
+    expect(keyward(['orgs', 'list', ...db]).status).toBe(0);
+  });
+});
