@@ -20,6 +20,7 @@ interface UserOptions extends CommonOptions {
 interface CreateOptions extends UserOptions {
   description: string;
   maxKeysPerUser: number;
+  quiet?: boolean;
 }
 interface KeyOptions extends UserOptions {
   id: string;
@@ -37,7 +38,7 @@ export function keysCommand(): Command {
       'the key owner',
     );
 
-  forUser('create', 'create a key and print it (the only time it is shown)')
+  forUser('create', 'create a key and print it alone on stdout (the only time it is shown)')
     .requiredOption(
       '--description <text>',
       `what the key is for (at most ${MAX_DESCRIPTION_LENGTH} characters)`,
@@ -48,6 +49,7 @@ export function keysCommand(): Command {
         .default(100)
         .argParser(integer(1, 10_000)),
     )
+    .option('--quiet', 'no explanation on stderr: only the key (or --json document) on stdout')
     .action((options: CreateOptions) =>
       withStore(options, async (store) => {
         if (options.description.length > MAX_DESCRIPTION_LENGTH)
@@ -63,13 +65,13 @@ export function keysCommand(): Command {
         });
         if (!issued.ok) throw new CliError(`${user.username} already holds the most keys allowed`);
         const { record, key } = issued.value;
-        emit(!!options.json, toCreatedApiKeyDocument(record, key), () =>
-          [
-            `created key ${record.id} for ${user.username}:`,
-            `  ${key}`,
-            'Copy it now: it is not stored and cannot be shown again.',
-          ].join('\n'),
-        );
+        // The key alone on stdout, so `KEY=$(keyward keys create …)` captures just the key.
+        if (!options.quiet) {
+          process.stderr.write(
+            `created key ${record.id} for ${user.username}; copy it now: it is not stored and cannot be shown again\n`,
+          );
+        }
+        emit(!!options.json, toCreatedApiKeyDocument(record, key), () => key);
       }),
     );
 

@@ -2,7 +2,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { keyward } from '../support/server-process.js';
+import { keyward, keywardJson } from '../support/server-process.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 // Each CLI call starts Node: 0.3 s on an idle machine, seconds on a loaded 2-core one.
 describe('the CLI as a script sees it', { timeout: 120_000 }, () => {
@@ -30,5 +32,33 @@ describe('the CLI as a script sees it', { timeout: 120_000 }, () => {
     expect(keyward(['migrate', ...db]).status).toBe(0);
     expect(existsSync(database)).toBe(true);
     expect(keyward(['orgs', 'list', ...db]).status).toBe(0);
+  });
+
+  it('keys create prints the key alone on stdout; --quiet also silences stderr', () => {
+    keywardJson(['users', 'create', '--username', 'ci-bot', ...db]);
+    const create = (...extra: string[]) =>
+      keyward([
+        'keys',
+        'create',
+        '--username',
+        'ci-bot',
+        '--description',
+        'deploys',
+        ...extra,
+        ...db,
+      ]);
+
+    const plain = create();
+    expect(plain.status).toBe(0);
+    expect(plain.stdout.trimEnd()).toMatch(UUID);
+    expect(plain.stderr).toMatch(/^created key [0-9a-f]{24} for ci-bot; copy it now/);
+
+    const quiet = create('--quiet');
+    expect(quiet.status).toBe(0);
+    expect(quiet.stdout).toMatch(/^[0-9a-f-]{36}\n$/);
+    expect(quiet.stderr).toBe('');
+
+    const json = create('--quiet', '--json');
+    expect(JSON.parse(json.stdout)).toMatchObject({ key: expect.stringMatching(UUID) });
   });
 });
