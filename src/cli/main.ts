@@ -9,11 +9,11 @@ import { secretsCommand } from './secrets.js';
 import { serveCommand } from './serve.js';
 import { usersCommand } from './users.js';
 
+const REQUIRED = '(required)';
+
 const program = new Command('keyward')
   .description('Personal API keys with HTTP Digest authentication, Atlas-compatible')
   .version(VERSION)
-  .showHelpAfterError()
-  .exitOverride()
   .addCommand(serveCommand())
   .addCommand(orgsCommand())
   .addCommand(usersCommand())
@@ -21,6 +21,26 @@ const program = new Command('keyward')
   .addCommand(migrateCommand())
   .addCommand(secretsCommand());
 
+/**
+ * Settings every command needs, applied once here because commander copies them only to
+ * subcommands made with .command(), not to those added with .addCommand(): commander's own
+ * errors get the prefix keyward's errors carry, and flags without which a command cannot
+ * run say so in --help (commander marks them nowhere).
+ */
+function standardise(command: Command): void {
+  command
+    .exitOverride()
+    .showHelpAfterError('(add --help for usage)')
+    .configureOutput({ outputError: (text, write) => write(`keyward: ${text}`) });
+  for (const option of command.options) {
+    if (option.mandatory && !option.description.endsWith(REQUIRED)) {
+      option.description = `${option.description} ${REQUIRED}`;
+    }
+  }
+  for (const sub of command.commands) standardise(sub);
+}
+
+standardise(program);
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

@@ -61,4 +61,21 @@ describe('the CLI as a script sees it', { timeout: 120_000 }, () => {
     const json = create('--quiet', '--json');
     expect(JSON.parse(json.stdout)).toMatchObject({ key: expect.stringMatching(UUID) });
   });
+
+  it('marks required flags in --help and prefixes every error alike', () => {
+    const help = keyward(['keys', 'create', '--help']).stdout.replace(/\s+/g, ' ');
+    expect(help).toContain('--username <name> the key owner (required)');
+    expect(help).toMatch(/--description <text> what the key is for \([^)]*\) \(required\)/);
+    expect(help).not.toMatch(/--quiet[^-]*\(required\)/);
+    expect(keyward(['users', 'set-role', '--help']).stdout).toMatch(/--role <role>.*\(required\)/);
+
+    const missing = keyward(['keys', 'list', ...db]);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/^keyward: error: required option '--username <name>'/);
+    const badChoice = keyward(['users', 'create', '--username', 'x', '--role', 'KING', ...db]);
+    expect(badChoice.status).toBe(1);
+    expect(badChoice.stderr).toMatch(/^keyward: error: option '--role <role>' argument 'KING'/);
+    const unknownCommand = keyward(['orgz']);
+    expect(unknownCommand.stderr).toMatch(/^keyward: error: unknown command 'orgz'/);
+  });
 });
