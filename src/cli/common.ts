@@ -7,6 +7,7 @@ import type { PublicUrl } from '../http/public-url.js';
 import { DatabaseNotFound, openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { CliError } from './output.js';
+import { storedPublicUrl } from './public-url-setting.js';
 
 const DEFAULT_PUBLIC_URL = 'http://127.0.0.1:8080';
 
@@ -24,9 +25,11 @@ export function withCommonOptions(command: Command): Command {
       new Option('--json', 'print the JSON document the API would return').env('KEYWARD_JSON'),
     )
     .addOption(
-      new Option('--public-url <url>', 'base URL for links in --json output')
+      new Option(
+        '--public-url <url>',
+        `base URL for links in --json output (default: the server's --public-url, else ${DEFAULT_PUBLIC_URL})`,
+      )
         .env('KEYWARD_PUBLIC_URL')
-        .default(publicUrl(DEFAULT_PUBLIC_URL), DEFAULT_PUBLIC_URL)
         .argParser(publicUrl),
     );
 }
@@ -54,6 +57,7 @@ export async function withStore<T>(
     );
   });
   try {
+    options.publicUrl ??= await storedPublicUrl(store);
     return await run(store);
   } finally {
     await store.close();

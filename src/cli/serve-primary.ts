@@ -5,6 +5,7 @@ import { realmFixedMessage, resolveRealm } from '../domain/realm.js';
 import { ConfigurationError, createLogger, throttleOf } from '../service.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
+import { recordPublicUrl } from './public-url-setting.js';
 
 // A new operator's first minutes: the exact commands that make the first working key.
 function gettingStarted(database: string, address: string): string {
@@ -53,6 +54,7 @@ export async function primaryServe(config: ServerConfig, workers: number): Promi
     const realm = await resolveRealm(store, config.realm);
     if (!realm.ok)
       throw new ConfigurationError(realmFixedMessage((await store.getSetting('realm')) ?? ''));
+    await recordPublicUrl(store, config);
     notes = await firstRunNotes(store, config, setupToken);
   } finally {
     await store.close();

@@ -7,6 +7,7 @@ import { siblingRoutes } from '../cluster/sibling-replay.js';
 import { WorkerLink } from '../cluster/worker-link.js';
 import { databaseOption, type ServerConfig, serverOptions, toServerConfig } from '../config.js';
 import { createLogger, createService, type SharedParts } from '../service.js';
+import { recordPublicUrl } from './public-url-setting.js';
 import { firstRunNotes, primaryServe } from './serve-primary.js';
 
 function workerCount(value: string): number {
@@ -40,6 +41,7 @@ export function serveCommand(): Command {
 async function singleServe(config: ServerConfig): Promise<void> {
   const logger = createLogger(config.logLevel);
   const service = await createService(config, logger);
+  await recordPublicUrl(service.store, config);
   const token = service.consoleSetupToken;
   const notes = await firstRunNotes(service.store, config, token);
   const address = await service.app.listen({ host: config.host, port: config.port });

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { keyward, keywardJson } from '../support/server-process.js';
+import { keyward, keywardJson, ServerProcess } from '../support/server-process.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -60,6 +60,29 @@ describe('the CLI as a script sees it', { timeout: 120_000 }, () => {
 
     const json = create('--quiet', '--json');
     expect(JSON.parse(json.stdout)).toMatchObject({ key: expect.stringMatching(UUID) });
+  });
+
+  it('--json links use the public URL the server was started with, unless told otherwise', async () => {
+    const server = await ServerProcess.start(
+      ['--public-url', 'https://Keys.Example.com/'],
+      database,
+    );
+    await server.stop();
+    const user = keywardJson<{ links: { href: string }[] }>([
+      'users',
+      'create',
+      '--username',
+      'linked',
+      ...db,
+    ]);
+    expect(user.links[0]?.href).toMatch(
+      /^https:\/\/keys\.example\.com\/api\/atlas\/v1\.0\/users\/[0-9a-f]{24}$/,
+    );
+    const told = keyward(['users', 'list', '--json', ...db], {
+      KEYWARD_PUBLIC_URL: 'https://elsewhere.example',
+    });
+    expect(told.stdout).toContain('https://elsewhere.example/api/atlas/v1.0/users/');
+    expect(told.stdout).not.toContain('keys.example.com');
   });
 
   it('marks required flags in --help and prefixes every error alike', () => {
