@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 
-// The console's stylesheet and script, read once at start and served from memory under a
+// The console's stylesheet, script and icon, read once at start and served from memory under a
 // name that carries their hash, so browsers may cache them for good and a new release is
-// never served stale. Two files do not warrant a static-file server and its path handling.
+// never served stale. A few files do not warrant a static-file server and its path handling.
 
 // assets/console sits at the package root: two levels up from src/console and dist/console.
 const FOLDER = new URL('../../assets/console/', import.meta.url);
@@ -11,6 +11,8 @@ const FOLDER = new URL('../../assets/console/', import.meta.url);
 const TYPES = {
   css: 'text/css; charset=utf-8',
   js: 'text/javascript; charset=utf-8',
+  svg: 'image/svg+xml',
+  ico: 'image/x-icon',
 } as const;
 
 export interface Asset {
@@ -23,6 +25,9 @@ export interface Asset {
 export interface ConsoleAssets {
   readonly stylesheet: Asset;
   readonly script: Asset;
+  /** Linked from every page; the ICO answers browsers that ask for /favicon.ico on their own. */
+  readonly icon: Asset;
+  readonly iconIco: Asset;
   byName(name: string): Asset | undefined;
 }
 
@@ -33,10 +38,12 @@ async function load(file: string, type: keyof typeof TYPES): Promise<Asset> {
 }
 
 export async function loadAssets(): Promise<ConsoleAssets> {
-  const [stylesheet, script] = await Promise.all([
+  const [stylesheet, script, icon, iconIco] = await Promise.all([
     load('console.css', 'css'),
     load('console.js', 'js'),
+    load('favicon.svg', 'svg'),
+    load('favicon.ico', 'ico'),
   ]);
-  const all = new Map([stylesheet, script].map((asset) => [asset.name, asset]));
-  return { stylesheet, script, byName: (name) => all.get(name) };
+  const all = new Map([stylesheet, script, icon].map((asset) => [asset.name, asset]));
+  return { stylesheet, script, icon, iconIco, byName: (name) => all.get(name) };
 }

@@ -51,7 +51,36 @@ export async function registerConsole(
   }, HOUR_MS);
   prune.unref();
   app.addHook('onClose', async () => clearInterval(prune));
+  rootRoutes(app, context);
   await app.register((scope) => consoleScope(scope, context), { prefix: '/console' });
+}
+
+const DAY_SECONDS = 86_400;
+
+/**
+ * What a browser asks of the site's root. The icon keeps its name across releases, so it is
+ * cached for a week rather than for good. `/` sends a person to the console; an API client
+ * (curl's any-type Accept, or JSON) still gets the API's 404 document, as before the console existed.
+ */
+function rootRoutes(app: FastifyInstance, context: ConsoleContext): void {
+  app.get('/favicon.ico', async (_request, reply) =>
+    reply
+      .type(context.assets.iconIco.type)
+      .header('cache-control', `public, max-age=${7 * DAY_SECONDS}`)
+      .send(context.assets.iconIco.body),
+  );
+  app.get('/', async (request, reply) => {
+    if (!wantsHtml(request.headers.accept)) return reply.callNotFound();
+    return seeOther(reply, '/console');
+  });
+}
+
+/** Browsers name text/html in Accept when they navigate; curl and API clients do not. */
+function wantsHtml(accept: string | undefined): boolean {
+  return (accept ?? '').split(',').some((range) => {
+    const [type = '', ...parameters] = range.split(';').map((part) => part.trim().toLowerCase());
+    return type === 'text/html' && !parameters.some((p) => /^q=0(\.0*)?$/.test(p));
+  });
 }
 
 // Registered inside this encapsulated scope, the form and cookie parsers exist for the

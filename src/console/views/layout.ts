@@ -41,13 +41,14 @@ function navigation(frame: Frame): Html {
 }
 
 export function page(frame: Frame, title: string, content: Fragment): Html {
-  const { stylesheet, script } = frame.assets;
+  const { stylesheet, script, icon } = frame.assets;
   return html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · keyward</title>
+<link rel="icon" href="/console/static/${icon.name}" type="image/svg+xml">
 <link rel="stylesheet" href="/console/static/${stylesheet.name}">
 <script src="/console/static/${script.name}" defer></script>
 </head>

@@ -1,0 +1,66 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../src/domain/passwords.js';
+import { TestApi } from '../support/api.js';
+import { ConsoleClient } from '../support/console-client.js';
+
+const PASSWORD = 'a console password';
+
+// Rough edges a new user hit (issue 12, item 6), through the real app and SQLite: what the
+// console says about the input it refuses, and what it answers at the site's root.
+describe('console input and messages', () => {
+  let api: TestApi;
+  let admin: ConsoleClient;
+
+  beforeEach(async () => {
+    api = await TestApi.start({ authFailureLimit: 1, authLockoutSeconds: 1 });
+    await api.service.store.setPasswordHash('root', await hashPassword(PASSWORD));
+    admin = new ConsoleClient(api.app);
+  });
+  afterEach(() => api.close());
+
+  it('answers /favicon.ico with an icon that is cached, and links an icon from every page', async () => {
+    const icon = await api.app.inject({ method: 'GET', url: '/favicon.ico' });
+    expect(icon.statusCode).toBe(200);
+    expect(icon.headers['content-type']).toBe('image/x-icon');
+    expect(icon.headers['cache-control']).toMatch(/^public, max-age=\d{6,}$/);
+    expect(icon.rawPayload.subarray(0, 4)).toEqual(Buffer.from([0, 0, 1, 0]));
+
+    const page = (await admin.get('/console/sign-in')).body;
+    const href = /<link rel="icon" href="([^"]+)" type="image\/svg\+xml">/.exec(page)?.[1] ?? '';
+    const svg = await api.app.inject({ method: 'GET', url: href });
+    expect(svg.statusCode).toBe(200);
+    expect(svg.body).toMatch(/^<svg /);
+  });
+
+  it('sends a browser at / to the console, and an API client the same 404 as before', async () => {
+    const root = (accept?: string) =>
+      api.app.inject({ method: 'GET', url: '/', headers: accept ? { accept } : {} });
+    const browser = await root('text/html,application/xhtml+xml,*/*;q=0.8');
+    expect(browser.statusCode).toBe(303);
+    expect(browser.headers.location).toBe('/console');
+    for (const accept of ['*/*', 'application/json', undefined, 'text/html;q=0']) {
+      const client = await root(accept);
+      expect(client.statusCode).toBe(404);
+      expect(client.json()).toMatchObject({ error: 404, errorCode: 'RESOURCE_NOT_FOUND' });
+    }
+  });
+});
+
+describe('the site root with the console off', () => {
+  it('keeps / and /favicon.ico as the API answers them', async () => {
+    const api = await TestApi.start({ console: false });
+    try {
+      for (const url of ['/', '/favicon.ico']) {
+        const response = await api.app.inject({
+          method: 'GET',
+          url,
+          headers: { accept: 'text/html' },
+        });
+        expect(response.statusCode).toBe(404);
+        expect(response.json()).toMatchObject({ errorCode: 'RESOURCE_NOT_FOUND' });
+      }
+    } finally {
+      await api.close();
+    }
+  });
+});
