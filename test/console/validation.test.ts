@@ -18,6 +18,34 @@ describe('console input and messages', () => {
   });
   afterEach(() => api.close());
 
+  it('says "1 second", not "1 seconds"', async () => {
+    await admin.signIn('root', 'wrong password');
+    const refused = await admin.signIn('root', 'wrong again');
+    expect(refused.statusCode).toBe(429);
+    expect(refused.body).toContain('Try again in 1 second.');
+  });
+
+  it('names the minimum and the maximum password length, each on its own', async () => {
+    await api.service.store.setPasswordHash('root', null);
+    const token = api.service.consoleSetupToken ?? '';
+    await admin.get(`/console/setup?token=${token}`);
+    const setUp = (password: string) =>
+      admin.post('/console/setup', {
+        _form: admin.formToken,
+        token,
+        username: 'first-admin',
+        password,
+        confirm: password,
+      });
+    const short = await setUp('12345');
+    expect(short.statusCode).toBe(400);
+    expect(short.body).toContain('the password must be at least 12 characters');
+    expect(short.body).not.toMatch(/too long/i);
+    const long = await setUp('x'.repeat(1025));
+    expect(long.body).toContain('the password must be at most 1024 characters');
+    expect(long.body).not.toMatch(/too short/i);
+  });
+
   it('answers /favicon.ico with an icon that is cached, and links an icon from every page', async () => {
     const icon = await api.app.inject({ method: 'GET', url: '/favicon.ico' });
     expect(icon.statusCode).toBe(200);

@@ -9,6 +9,7 @@ import { fields, frameOf, safeNext, seeOther, sendPage, text } from '../requests
 import { mayUseConsole } from '../sessions.js';
 import type { SetupClaim, SetupRefusal } from '../setup-token.js';
 import { randomToken, sameToken } from '../tokens.js';
+import { plural } from '../views/format.js';
 import { messagePage } from '../views/messages.js';
 import { withNotice } from '../views/notices.js';
 import { setupPage, signInPage } from '../views/sign-in.js';
@@ -124,7 +125,10 @@ export function sessionRoutes(scope: FastifyInstance, context: ConsoleContext): 
     }
     if (attempt.kind === 'refused') {
       reply.header('retry-after', String(attempt.retryAfter));
-      return again(429, `Too many failed sign-ins. Try again in ${attempt.retryAfter} seconds.`);
+      return again(
+        429,
+        `Too many failed sign-ins. Try again in ${plural(attempt.retryAfter, 'second')}.`,
+      );
     }
     const [user, hash] = await Promise.all([
       store.getUserByUsername(form.username),
@@ -136,7 +140,10 @@ export function sessionRoutes(scope: FastifyInstance, context: ConsoleContext): 
     if (checked.kind === 'busy') {
       attempt.ticket.withdraw();
       reply.header('retry-after', String(BUSY_RETRY_SECONDS));
-      return again(503, `Too many sign-ins at once. Try again in ${BUSY_RETRY_SECONDS} seconds.`);
+      return again(
+        503,
+        `Too many sign-ins at once. Try again in ${plural(BUSY_RETRY_SECONDS, 'second')}.`,
+      );
     }
     if (!user || !hash || !checked.value || !mayUseConsole(user)) {
       return again(
@@ -201,7 +208,7 @@ export function sessionRoutes(scope: FastifyInstance, context: ConsoleContext): 
       problems.username = USERNAME_RULE;
     }
     const weak = passwordProblem(form.password);
-    if (weak) problems.password = `Too short or too long: ${weak}.`;
+    if (weak) problems.password = `Not accepted: ${weak}.`;
     else if (form.password !== form.confirm) problems.confirm = 'The two passwords differ.';
     if (Object.keys(problems).length === 0) {
       const created = await createUser(store, {
