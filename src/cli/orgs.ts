@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { createOrg, MAX_ORG_NAME_LENGTH } from '../domain/orgs.js';
+import { createOrg, ORG_NAME_PROBLEMS } from '../domain/orgs.js';
 import { type CommonOptions, objectId, withCommonOptions, withStore } from './common.js';
 import { CliError, emit, table } from './output.js';
 
@@ -17,9 +17,9 @@ export function orgsCommand(): Command {
         const created = await createOrg(store, options.name);
         if (!created.ok) {
           throw new CliError(
-            created.error === 'invalid-name'
-              ? `--name must be 1-${MAX_ORG_NAME_LENGTH} characters`
-              : `an organization named "${options.name.trim()}" already exists`,
+            created.error === 'name-taken'
+              ? `an organization named "${options.name.trim()}" already exists`
+              : `--name: ${ORG_NAME_PROBLEMS[created.error]}`,
           );
         }
         const org = created.value;

@@ -1,6 +1,14 @@
 import { Command, Option } from 'commander';
 import { ORG_ROLES, type OrgRole } from '../domain/records.js';
-import { createUser, MAX_PROFILE_LENGTH, USERNAME_RULE, updateProfile } from '../domain/users.js';
+import {
+  createUser,
+  PROFILE_PROBLEMS,
+  type Profile,
+  profileProblems,
+  trimmedProfile,
+  updateProfile,
+  usernameRefusal,
+} from '../domain/users.js';
 import { toUserDocument } from '../http/schemas/user.js';
 import {
   apiBase,
@@ -26,11 +34,24 @@ interface CreateOptions extends CommonOptions {
 }
 
 const FAILURES = {
-  'invalid-username': USERNAME_RULE,
-  'invalid-profile': `--first-name, --last-name and --email are at most ${MAX_PROFILE_LENGTH} characters`,
   'username-taken': 'that username is taken',
   'org-not-found': 'no organization has that id',
 } as const;
+
+const PROFILE_FLAGS: Record<keyof Profile, string> = {
+  firstName: '--first-name',
+  lastName: '--last-name',
+  emailAddress: '--email',
+};
+
+/** What the domain refused in a profile, named by the flags that gave it. */
+function profileRefusal(profile: Partial<Profile>): string {
+  return Object.entries(profileProblems(trimmedProfile(profile)))
+    .map(
+      ([name, problem]) => `${PROFILE_FLAGS[name as keyof Profile]}: ${PROFILE_PROBLEMS[problem]}`,
+    )
+    .join('; ');
+}
 
 export function usersCommand(): Command {
   const users = new Command('users').description('manage users');
@@ -51,18 +72,29 @@ export function usersCommand(): Command {
       withStore(options, async (store) => {
         if (options.role && !options.org) throw new CliError('--role needs --org');
         const passwordHash = options.passwordStdin ? await passwordFromStdin() : undefined;
-        const created = await createUser(store, {
-          username: options.username,
+        const profile = {
           firstName: options.firstName,
           lastName: options.lastName,
           emailAddress: options.email,
+        };
+        const created = await createUser(store, {
+          username: options.username,
+          ...profile,
           globalOwner: !!options.globalOwner,
           ...(passwordHash ? { passwordHash } : {}),
           ...(options.org
             ? { org: { orgId: options.org, roleName: options.role ?? 'ORG_MEMBER' } }
             : {}),
         });
-        if (!created.ok) throw new CliError(FAILURES[created.error]);
+        if (!created.ok) {
+          throw new CliError(
+            created.error === 'invalid-username'
+              ? usernameRefusal(options.username)
+              : created.error === 'invalid-profile'
+                ? profileRefusal(profile)
+                : FAILURES[created.error],
+          );
+        }
         const user = created.value;
         const document = toUserDocument(user, `${apiBase(options)}/users/${user.id}`);
         emit(!!options.json, document, () => `created user ${user.username} with id ${user.id}`);
@@ -129,15 +161,16 @@ export function usersCommand(): Command {
     .action((options: CommonOptions & Omit<CreateOptions, 'username'> & { username: string }) =>
       withStore(options, async (store) => {
         const user = await findUser(store, options.username);
-        const updated = await updateProfile(store, user.id, {
+        const changes = {
           ...(options.firstName === undefined ? {} : { firstName: options.firstName }),
           ...(options.lastName === undefined ? {} : { lastName: options.lastName }),
           ...(options.email === undefined ? {} : { emailAddress: options.email }),
-        });
+        };
+        const updated = await updateProfile(store, user.id, changes);
         if (!updated.ok) {
           throw new CliError(
             updated.error === 'invalid-profile'
-              ? FAILURES['invalid-profile']
+              ? profileRefusal(changes)
               : 'the user was deleted meanwhile',
           );
         }

@@ -1,4 +1,5 @@
 import type { NewUser, Store } from '../store/store.js';
+import { isEmailAddress } from './email.js';
 import { newObjectId } from './ids.js';
 import type { GlobalRole, ObjectId, OrgRole, UserRecord, Written } from './records.js';
 import { toTimestamp } from './time.js';
@@ -30,9 +31,39 @@ export interface Profile {
 export const PROFILE_FIELDS = ['firstName', 'lastName', 'emailAddress'] as const;
 export const MAX_PROFILE_LENGTH = 256;
 
-/** The profile fields that are too long; empty when the profile is acceptable. */
-export function profileProblems(profile: Partial<Profile>): (keyof Profile)[] {
-  return PROFILE_FIELDS.filter((name) => (profile[name] ?? '').length > MAX_PROFILE_LENGTH);
+export type ProfileProblem = 'too-long' | 'not-an-email';
+
+export const PROFILE_PROBLEMS: Record<ProfileProblem, string> = {
+  'too-long': `at most ${MAX_PROFILE_LENGTH} characters`,
+  'not-an-email': 'not an email address (expected e.g. name@example.com)',
+};
+
+/**
+ * The given fields without surrounding spaces: the console and the CLI both store profiles
+ * through createUser/updateProfile, which trim here before anything is checked.
+ */
+export function trimmedProfile<T extends Partial<Profile>>(profile: T): T {
+  const trimmed: Partial<Record<keyof Profile, string>> = {};
+  for (const name of PROFILE_FIELDS) {
+    const value = profile[name];
+    if (value !== undefined) trimmed[name] = value.trim();
+  }
+  return { ...profile, ...trimmed };
+}
+
+/** What is wrong with each field of a (trimmed) profile; empty when it is acceptable. */
+export function profileProblems(
+  profile: Partial<Profile>,
+): Partial<Record<keyof Profile, ProfileProblem>> {
+  const problems: Partial<Record<keyof Profile, ProfileProblem>> = {};
+  for (const name of PROFILE_FIELDS) {
+    if ((profile[name] ?? '').length > MAX_PROFILE_LENGTH) problems[name] = 'too-long';
+  }
+  const email = profile.emailAddress ?? '';
+  if (!problems.emailAddress && email !== '' && !isEmailAddress(email)) {
+    problems.emailAddress = 'not-an-email';
+  }
+  return problems;
 }
 
 // Usernames go into HA1 = H(username:realm:key) and into quoted-strings in headers: a colon
@@ -44,6 +75,11 @@ export const MAX_USERNAME_LENGTH = 256;
 /** The rule `isValidUsername` checks, as a sentence for error messages. */
 export const USERNAME_RULE =
   'Usernames are 1-256 characters without :, ", \\, control characters or surrounding spaces.';
+
+/** Why `username` is refused, as a sentence: blank names get their own, plainer one. */
+export function usernameRefusal(username: string): string {
+  return username.trim() === '' ? 'The username must not be blank.' : USERNAME_RULE;
+}
 
 export function isValidUsername(username: string): boolean {
   return (
@@ -59,14 +95,17 @@ export async function createUser(
   request: UserRequest,
 ): Promise<Written<UserRecord, CreateUserError>> {
   if (!isValidUsername(request.username)) return { ok: false, error: 'invalid-username' };
-  if (profileProblems(request).length > 0) return { ok: false, error: 'invalid-profile' };
+  const profile = trimmedProfile(request);
+  if (Object.keys(profileProblems(profile)).length > 0) {
+    return { ok: false, error: 'invalid-profile' };
+  }
   const globalRoles: GlobalRole[] = request.globalOwner ? ['GLOBAL_OWNER'] : [];
   const user: NewUser = {
     id: newObjectId(),
     username: request.username,
-    firstName: request.firstName ?? '',
-    lastName: request.lastName ?? '',
-    emailAddress: request.emailAddress ?? '',
+    firstName: profile.firstName ?? '',
+    lastName: profile.lastName ?? '',
+    emailAddress: profile.emailAddress ?? '',
     createdAt: toTimestamp(),
     globalRoles,
     orgRoles: request.org ? [request.org] : [],
@@ -81,6 +120,9 @@ export async function updateProfile(
   userId: ObjectId,
   changes: Partial<Profile>,
 ): Promise<Written<UserRecord, 'invalid-profile' | 'user-not-found'>> {
-  if (profileProblems(changes).length > 0) return { ok: false, error: 'invalid-profile' };
-  return store.updateProfile(userId, changes);
+  const profile = trimmedProfile(changes);
+  if (Object.keys(profileProblems(profile)).length > 0) {
+    return { ok: false, error: 'invalid-profile' };
+  }
+  return store.updateProfile(userId, profile);
 }

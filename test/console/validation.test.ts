@@ -18,6 +18,13 @@ describe('console input and messages', () => {
   });
   afterEach(() => api.close());
 
+  const signedIn = async () => {
+    await admin.signIn('root', PASSWORD);
+    await admin.get('/console/users');
+  };
+  const createUser = (form: Record<string, string>) =>
+    admin.post('/console/users', { _csrf: admin.csrf, ...form });
+
   it('says "1 second", not "1 seconds"', async () => {
     await admin.signIn('root', 'wrong password');
     const refused = await admin.signIn('root', 'wrong again');
@@ -44,6 +51,44 @@ describe('console input and messages', () => {
     const long = await setUp('x'.repeat(1025));
     expect(long.body).toContain('the password must be at most 1024 characters');
     expect(long.body).not.toMatch(/too short/i);
+  });
+
+  it('tells a name of spaces that it must not be blank, for orgs and users', async () => {
+    await signedIn();
+    const org = await admin.post('/console/orgs', { _csrf: admin.csrf, name: '   ' });
+    expect(org.statusCode).toBe(400);
+    expect(org.body).toContain('The name must not be blank.');
+    expect(org.body).not.toContain('1-256');
+    const user = await createUser({ username: '   ' });
+    expect(user.statusCode).toBe(400);
+    expect(user.body).toContain('The username must not be blank.');
+  });
+
+  it('validates emails on the server, creating and editing, and trims what it stores', async () => {
+    await signedIn();
+    const bad = await createUser({ username: 'carol', emailAddress: 'carol@@bad' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('Not an email address');
+    expect(bad.body).toContain('value="carol@@bad"');
+    expect(await api.service.store.getUserByUsername('carol')).toBeUndefined();
+
+    const good = await createUser({ username: 'carol', emailAddress: ' carol@example.com ' });
+    expect(good.statusCode).toBe(303);
+    const carol = await api.service.store.getUserByUsername('carol');
+    expect(carol?.emailAddress).toBe('carol@example.com');
+
+    await admin.get(`/console/users/${carol?.id}`);
+    const edit = await admin.post(`/console/users/${carol?.id}/profile`, {
+      _csrf: admin.csrf,
+      firstName: 'Carol',
+      lastName: '',
+      emailAddress: 'carol@',
+    });
+    expect(edit.statusCode).toBe(400);
+    expect(edit.body).toContain('Not an email address');
+    expect((await api.service.store.getUserByUsername('carol'))?.emailAddress).toBe(
+      'carol@example.com',
+    );
   });
 
   it('answers /favicon.ico with an icon that is cached, and links an icon from every page', async () => {

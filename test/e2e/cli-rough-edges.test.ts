@@ -101,4 +101,37 @@ describe('the CLI as a script sees it', { timeout: 120_000 }, () => {
     const unknownCommand = keyward(['orgz']);
     expect(unknownCommand.stderr).toMatch(/^keyward: error: unknown command 'orgz'/);
   });
+
+  it('refuses blank names and malformed emails with the same rules as the console', () => {
+    const blankOrg = keyward(['orgs', 'create', '--name', '   ', ...db]);
+    expect(blankOrg.status).toBe(1);
+    expect(blankOrg.stderr).toBe('keyward: error: --name: the name must not be blank\n');
+    const blankUser = keyward(['users', 'create', '--username', '  ', ...db]);
+    expect(blankUser.stderr).toContain('The username must not be blank.');
+    const badEmail = keyward([
+      'users',
+      'create',
+      '--username',
+      'carol',
+      '--email',
+      'carol@@bad',
+      ...db,
+    ]);
+    expect(badEmail.status).toBe(1);
+    expect(badEmail.stderr).toContain('--email: not an email address');
+    const trimmed = keywardJson<{ emailAddress: string; firstName: string }>([
+      'users',
+      'create',
+      '--username',
+      'carol',
+      '--email',
+      ' carol@example.com ',
+      '--first-name',
+      '  Carol ',
+      ...db,
+    ]);
+    expect(trimmed).toMatchObject({ emailAddress: 'carol@example.com', firstName: 'Carol' });
+    const update = keyward(['users', 'update', '--username', 'carol', '--email', 'a b@x', ...db]);
+    expect(update.stderr).toContain('--email: not an email address');
+  });
 });

@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { createOrg, MAX_ORG_NAME_LENGTH } from '../../domain/orgs.js';
+import { createOrg, ORG_NAME_PROBLEMS } from '../../domain/orgs.js';
 import { isOrgRole, type OrgRecord } from '../../domain/records.js';
 import type { ConsoleContext } from '../context.js';
 import { fields, idParam, pageNum, seeOther, sendPage, signedInFrame } from '../requests.js';
 import { lastDays } from '../usage-chart.js';
+import { sentence } from '../views/format.js';
 import type { FormState } from '../views/forms.js';
 import { withNotice } from '../views/notices.js';
 import { confirmDeleteOrgPage, orgPage, orgsPage } from '../views/orgs.js';
@@ -55,7 +56,7 @@ export function orgRoutes(scope: FastifyInstance, context: ConsoleContext): void
     const problem =
       created.error === 'name-taken'
         ? 'An organization with that name exists.'
-        : `Use 1-${MAX_ORG_NAME_LENGTH} characters.`;
+        : sentence(ORG_NAME_PROBLEMS[created.error]);
     const status = created.error === 'name-taken' ? 409 : 400;
     return listPage(request, reply, status, { values, problems: { name: problem } });
   });

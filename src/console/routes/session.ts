@@ -3,7 +3,7 @@ import { FairQueue } from '../../domain/fair-queue.js';
 import { hashPassword, passwordProblem, verifyPassword } from '../../domain/passwords.js';
 import type { UserRecord } from '../../domain/records.js';
 import { ThrottleUnavailable } from '../../domain/throttle.js';
-import { createUser, isValidUsername, USERNAME_RULE } from '../../domain/users.js';
+import { createUser, isValidUsername, usernameRefusal } from '../../domain/users.js';
 import type { ConsoleContext } from '../context.js';
 import { fields, frameOf, safeNext, seeOther, sendPage, text } from '../requests.js';
 import { mayUseConsole } from '../sessions.js';
@@ -205,7 +205,7 @@ export function sessionRoutes(scope: FastifyInstance, context: ConsoleContext): 
     if (await setupDone()) return seeOther(reply, '/console/sign-in');
     const problems: Record<string, string> = {};
     if (!isValidUsername(form.username)) {
-      problems.username = USERNAME_RULE;
+      problems.username = usernameRefusal(form.username);
     }
     const weak = passwordProblem(form.password);
     if (weak) problems.password = `Not accepted: ${weak}.`;
@@ -222,7 +222,9 @@ export function sessionRoutes(scope: FastifyInstance, context: ConsoleContext): 
         return signIn(reply, created.value, withNotice('/console/users', 'welcome'));
       }
       problems.username =
-        created.error === 'username-taken' ? 'That username is taken.' : USERNAME_RULE;
+        created.error === 'username-taken'
+          ? 'That username is taken.'
+          : usernameRefusal(form.username);
     }
     claim.release();
     return sendPage(

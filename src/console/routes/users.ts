@@ -4,15 +4,17 @@ import { hashPassword, passwordProblem } from '../../domain/passwords.js';
 import { isOrgRole } from '../../domain/records.js';
 import {
   createUser,
-  MAX_PROFILE_LENGTH,
   PROFILE_FIELDS,
+  PROFILE_PROBLEMS,
   type Profile,
   profileProblems,
-  USERNAME_RULE,
+  trimmedProfile,
   updateProfile,
+  usernameRefusal,
 } from '../../domain/users.js';
 import type { ConsoleContext } from '../context.js';
 import { fields, pageNum, seeOther, sendPage, signedInFrame, text } from '../requests.js';
+import { sentence } from '../views/format.js';
 import type { FormState } from '../views/forms.js';
 import { withNotice } from '../views/notices.js';
 import { confirmDeleteUserPage } from '../views/user.js';
@@ -34,10 +36,13 @@ const CREATE_FIELDS = [
   'password',
 ] as const;
 
-/** Each profile field that is too long, with what to do about it. */
-function tooLong(profile: Profile): Record<string, string> {
+/** Each profile field the domain would refuse, with what is wrong with it. */
+function profileRefusals(profile: Profile): Record<string, string> {
   return Object.fromEntries(
-    profileProblems(profile).map((name) => [name, `At most ${MAX_PROFILE_LENGTH} characters.`]),
+    Object.entries(profileProblems(trimmedProfile(profile))).map(([name, problem]) => [
+      name,
+      sentence(PROFILE_PROBLEMS[problem]),
+    ]),
   );
 }
 
@@ -82,7 +87,7 @@ export function userRoutes(scope: FastifyInstance, context: ConsoleContext): voi
 
   scope.post('/users', async (request, reply) => {
     const form = fields(request.body, CREATE_FIELDS);
-    const problems: Record<string, string> = tooLong(form);
+    const problems: Record<string, string> = profileRefusals(form);
     if (form.orgId !== '' && !isObjectId(form.orgId)) problems.orgId = 'Choose an organization.';
     const role = form.role === '' ? 'ORG_MEMBER' : form.role;
     if (!isOrgRole(role)) problems.role = 'Choose a role.';
@@ -92,9 +97,9 @@ export function userRoutes(scope: FastifyInstance, context: ConsoleContext): voi
     if (Object.keys(problems).length === 0 && isOrgRole(role)) {
       const created = await createUser(store, {
         username: form.username,
-        firstName: form.firstName.trim(),
-        lastName: form.lastName.trim(),
-        emailAddress: form.emailAddress.trim(),
+        firstName: form.firstName,
+        lastName: form.lastName,
+        emailAddress: form.emailAddress,
         globalOwner: form.globalOwner === 'on',
         ...(form.password ? { passwordHash: await hashPassword(form.password) } : {}),
         ...(form.orgId ? { org: { orgId: form.orgId, roleName: role } } : {}),
@@ -106,7 +111,7 @@ export function userRoutes(scope: FastifyInstance, context: ConsoleContext): voi
       if (created.error === 'username-taken') problems.username = 'That username is taken.';
       else if (created.error === 'org-not-found')
         problems.orgId = 'That organization no longer exists.';
-      else problems.username = USERNAME_RULE;
+      else problems.username = usernameRefusal(form.username);
     }
     const { password: _never, ...values } = form;
     const status = problems.username === 'That username is taken.' ? 409 : 400;
@@ -126,17 +131,12 @@ export function userRoutes(scope: FastifyInstance, context: ConsoleContext): voi
     const user = await userOf(context, request);
     if (!user) return userNotFound(context, request, reply);
     const profile = fields(request.body, PROFILE_FIELDS);
-    const trimmed = {
-      firstName: profile.firstName.trim(),
-      lastName: profile.lastName.trim(),
-      emailAddress: profile.emailAddress.trim(),
-    };
-    const updated = await updateProfile(store, user.id, trimmed);
+    const updated = await updateProfile(store, user.id, profile);
     if (!updated.ok) {
       if (updated.error === 'user-not-found') return userNotFound(context, request, reply);
       return sendUserPage(context, request, reply, user, 400, {
         values: profile,
-        problems: tooLong(profile),
+        problems: profileRefusals(profile),
       });
     }
     users.invalidate(user.username, updated.revision);
