@@ -64,6 +64,23 @@ describe('console input and messages', () => {
     expect(user.body).toContain('The username must not be blank.');
   });
 
+  it('refuses a role without an organization, keeping what was typed', async () => {
+    await signedIn();
+    const refused = await createUser({ username: 'orphan', role: 'ORG_OWNER', orgId: '' });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain('A role needs an organization');
+    expect(refused.body).toContain('value="orphan"');
+    expect(refused.body).toMatch(/<option value="ORG_OWNER" selected>/);
+    expect(await api.service.store.getUserByUsername('orphan')).toBeUndefined();
+
+    // No role and no org is a plain user; a role with its org is a member.
+    expect((await createUser({ username: 'plain', role: '', orgId: '' })).statusCode).toBe(303);
+    const member = await createUser({ username: 'owner', role: 'ORG_OWNER', orgId: api.orgId });
+    expect(member.statusCode).toBe(303);
+    const owner = await api.service.store.getUserByUsername('owner');
+    expect(owner?.orgRoles).toEqual([{ orgId: api.orgId, roleName: 'ORG_OWNER' }]);
+  });
+
   it('validates emails on the server, creating and editing, and trims what it stores', async () => {
     await signedIn();
     const bad = await createUser({ username: 'carol', emailAddress: 'carol@@bad' });

@@ -91,6 +91,10 @@ export function userRoutes(scope: FastifyInstance, context: ConsoleContext): voi
     if (form.orgId !== '' && !isObjectId(form.orgId)) problems.orgId = 'Choose an organization.';
     const role = form.role === '' ? 'ORG_MEMBER' : form.role;
     if (!isOrgRole(role)) problems.role = 'Choose a role.';
+    // A role means nothing without its org: refused, as the CLI refuses --role without --org.
+    else if (form.role !== '' && form.orgId === '') {
+      problems.role = 'A role needs an organization: choose one, or no role.';
+    }
     const weak = form.password === '' ? undefined : passwordProblem(form.password);
     if (weak) problems.password = `Not accepted: ${weak}.`;
 

@@ -68,7 +68,7 @@ export interface UsersView extends FormState, OrgOptions {
 }
 
 function createForm(token: string, view: UsersView): Html {
-  const values = { role: 'ORG_MEMBER', ...view.values };
+  const values = { role: '', ...view.values };
   const problems = view.problems ?? {};
   return html`<section class="panel" aria-labelledby="create-user">
   <h2 id="create-user">Create a user</h2>
@@ -80,7 +80,7 @@ function createForm(token: string, view: UsersView): Html {
       ${field({ name: 'lastName', label: 'Last name' }, values, problems)}
       ${field({ name: 'emailAddress', label: 'Email', type: 'email' }, values, problems)}
       ${orgField(view, values, problems, 'None')}
-      ${select({ name: 'role', label: 'Role in the organization', choices: roleChoices }, values, problems)}
+      ${select({ name: 'role', label: 'Role in the organization', choices: [{ value: '', label: 'ORG_MEMBER if an organization is chosen' }, ...roleChoices] }, values, problems)}
     </div>
     ${checkbox('globalOwner', html`GLOBAL_OWNER: may manage every user, and sign in here with a console password`, values)}
     ${field({ name: 'password', label: 'Console password', type: 'password', autocomplete: 'new-password', hint: `optional; at least ${MIN_PASSWORD_LENGTH} characters; GLOBAL_OWNERs only` }, {}, problems)}
