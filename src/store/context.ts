@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
 import type { Outcome, Page, PageRequest, Revision, Written } from '../domain/records.js';
 import type { DialectKit } from './dialect.js';
 import type { Database } from './schema.js';
@@ -64,4 +64,14 @@ export async function paged<T>(
 /** `count(*)` comes back as a string from some drivers; make it a number. */
 export function toCount(row: { n: number | string | bigint } | undefined): number {
   return Number(row?.n ?? 0);
+}
+
+/**
+ * `lower(column) LIKE '%search%'`: case-insensitive in both dialects (SQLite's LIKE already
+ * is for ASCII, PostgreSQL's is not), with LIKE's wildcards in the search escaped so they
+ * match themselves.
+ */
+export function contains(column: Expression<string>, search: string): Expression<SqlBool> {
+  const pattern = `%${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return sql<SqlBool>`lower(${column}) like ${pattern} escape '\\'`;
 }

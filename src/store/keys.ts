@@ -1,6 +1,6 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { ApiKeyRecord } from '../domain/records.js';
-import { paged, Rollback, revisedWrite, type StoreContext, toCount } from './context.js';
+import { contains, paged, Rollback, revisedWrite, type StoreContext, toCount } from './context.js';
 import type { ApiKeysTable, Database } from './schema.js';
 import { bumpRevision } from './settings.js';
 import type { NewApiKey, Store } from './store.js';
@@ -11,6 +11,7 @@ type KeyQueries = Pick<
   | 'createKey'
   | 'insertKeys'
   | 'listKeys'
+  | 'findKeys'
   | 'getKey'
   | 'setKeyEnabled'
   | 'deleteKey'
@@ -129,6 +130,42 @@ export function keyQueries(ctx: StoreContext): KeyQueries {
               .executeTakeFirst(),
           ),
       );
+    },
+
+    async findKeys(userId, filter, page) {
+      // Bounded by the per-user cap, and walked along the (user_id, id) index.
+      const chosen = () => {
+        let query = db.selectFrom('api_keys').where('user_id', '=', userId);
+        if (filter.state !== 'all') {
+          query = query.where('enabled', '=', kit.bool(filter.state === 'enabled'));
+        }
+        if (filter.description !== '') {
+          query = query.where(contains(sql.ref('description'), filter.description));
+        }
+        return query;
+      };
+      const [found, held] = await Promise.all([
+        paged(
+          page,
+          async () =>
+            (
+              await chosen()
+                .select(KEY_COLUMNS)
+                .orderBy('id', 'desc')
+                .limit(page.limit)
+                .offset(page.offset)
+                .execute()
+            ).map(toKey),
+          async () =>
+            toCount(
+              await chosen()
+                .select((eb) => eb.fn.countAll().as('n'))
+                .executeTakeFirst(),
+            ),
+        ),
+        db.selectFrom('users').select('key_count as n').where('id', '=', userId).executeTakeFirst(),
+      ]);
+      return { ...found, held: toCount(held) };
     },
 
     async getKey(userId, keyId) {

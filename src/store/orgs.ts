@@ -4,7 +4,7 @@ import { paged, Rollback, revisedWrite, type StoreContext, toCount } from './con
 import type { OrgsTable } from './schema.js';
 import type { Store } from './store.js';
 
-type OrgQueries = Pick<Store, 'createOrg' | 'getOrg' | 'listOrgs' | 'deleteOrg'>;
+type OrgQueries = Pick<Store, 'createOrg' | 'getOrg' | 'getOrgs' | 'listOrgs' | 'deleteOrg'>;
 
 function toOrg(row: Selectable<OrgsTable>): OrgRecord {
   return { id: row.id, name: row.name, createdAt: row.created_at };
@@ -29,6 +29,16 @@ export function orgQueries(ctx: StoreContext): OrgQueries {
     async getOrg(id) {
       const row = await db.selectFrom('orgs').selectAll().where('id', '=', id).executeTakeFirst();
       return row && toOrg(row);
+    },
+
+    async getOrgs(ids) {
+      if (ids.length === 0) return [];
+      const rows = await db
+        .selectFrom('orgs')
+        .selectAll()
+        .where('id', 'in', [...new Set(ids)])
+        .execute();
+      return rows.map(toOrg);
     },
 
     deleteOrg(id) {

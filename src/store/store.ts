@@ -74,6 +74,24 @@ export interface ConsoleSession {
   readonly lastSeenAt: Timestamp;
 }
 
+/** Which of a user's keys a list shows: by state, and by a piece of the description. */
+export interface KeyFilter {
+  readonly state: 'all' | 'enabled' | 'disabled';
+  /** Case-insensitive substring; empty matches every key. */
+  readonly description: string;
+}
+
+export interface KeyPage extends Page<ApiKeyRecord> {
+  readonly held: number;
+}
+
+/** A user's key count and latest activity: a key used or a console page seen. */
+export interface UserActivity {
+  readonly userId: ObjectId;
+  readonly keyCount: number;
+  readonly lastActivity?: Timestamp;
+}
+
 /** A key and its requests over a period, for the console's busiest keys. */
 export interface BusyKey {
   readonly key: ApiKeyRecord;
@@ -107,6 +125,8 @@ export interface Store {
   createOrg(org: OrgRecord): Promise<Outcome<OrgRecord, 'name-taken'>>;
   getOrg(id: ObjectId): Promise<OrgRecord | undefined>;
   listOrgs(page: PageRequest): Promise<Page<OrgRecord>>;
+  /** The orgs with these ids that exist, in no particular order. */
+  getOrgs(ids: readonly ObjectId[]): Promise<readonly OrgRecord[]>;
   /** Deletes the org and every membership in it (the users stay). */
   deleteOrg(id: ObjectId): Promise<Written<void, 'org-not-found'>>;
 
@@ -118,8 +138,10 @@ export interface Store {
    * it (case-insensitive for ASCII).
    */
   listUsers(page: PageRequest, search?: string): Promise<Page<UserRecord>>;
-  /** Users with any role in the org, ordered by id. */
-  listOrgUsers(orgId: ObjectId, page: PageRequest): Promise<Page<UserRecord>>;
+  /** Users with any role in the org, ordered by id; `search` as in `listUsers`. */
+  listOrgUsers(orgId: ObjectId, page: PageRequest, search?: string): Promise<Page<UserRecord>>;
+  /** How many keys each of these users holds, and when they were last active; unknown ids are skipped. */
+  userActivity(userIds: readonly ObjectId[]): Promise<readonly UserActivity[]>;
   /**
    * Sets (or, with null, removes) a user's console password hash and ends their console
    * sessions; false for no such user.
@@ -165,6 +187,11 @@ export interface Store {
   insertKeys(keys: readonly NewApiKey[]): Promise<Revision>;
   /** A user's keys ordered by creation (id). */
   listKeys(userId: ObjectId, page: PageRequest): Promise<Page<ApiKeyRecord>>;
+  /**
+   * A user's keys newest first, only those the filter lets through; `total` counts those (when
+   * asked for) and `held` every key the user holds.
+   */
+  findKeys(userId: ObjectId, filter: KeyFilter, page: PageRequest): Promise<KeyPage>;
   getKey(userId: ObjectId, keyId: ObjectId): Promise<ApiKeyRecord | undefined>;
   setKeyEnabled(
     userId: ObjectId,

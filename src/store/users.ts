@@ -6,7 +6,7 @@ import type {
   OrgRole,
   UserRecord,
 } from '../domain/records.js';
-import { paged, Rollback, revisedWrite, type StoreContext, toCount } from './context.js';
+import { contains, paged, Rollback, revisedWrite, type StoreContext, toCount } from './context.js';
 import type { Database, UsersTable } from './schema.js';
 import type { Store } from './store.js';
 
@@ -17,6 +17,7 @@ type UserQueries = Pick<
   | 'getUserByUsername'
   | 'listUsers'
   | 'listOrgUsers'
+  | 'userActivity'
   | 'setMembership'
   | 'setPasswordHash'
   | 'getPasswordHash'
@@ -122,19 +123,17 @@ export async function findUser(
 }
 
 /**
- * Users whose username, names or email contain `search`. `lower()` on both sides makes it
- * case-insensitive in both dialects (SQLite's LIKE already is for ASCII, PostgreSQL's is not);
- * LIKE's wildcards in the search are escaped so they match themselves.
+ * Users whose username, email or full name ("Donald Knuth": first and last name with one
+ * space between, so either alone matches too) contains `search`, case-insensitively.
  */
 function matching(search: string | undefined) {
   return (eb: ExpressionBuilder<Database, 'users'>) => {
     if (!search) return eb.lit(true);
-    const pattern = `%${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    return eb.or(
-      (['username', 'first_name', 'last_name', 'email_address'] as const).map(
-        (column) => sql<boolean>`lower(${sql.ref(`users.${column}`)}) like ${pattern} escape '\\'`,
-      ),
-    );
+    return eb.or([
+      contains(sql.ref('users.username'), search),
+      contains(sql.ref('users.email_address'), search),
+      contains(sql`${sql.ref('users.first_name')} || ' ' || ${sql.ref('users.last_name')}`, search),
+    ]);
   };
 }
 
@@ -268,17 +267,20 @@ export function userQueries(ctx: StoreContext): UserQueries {
       );
     },
 
-    listOrgUsers(orgId, page) {
+    listOrgUsers(orgId, page, search) {
+      const members = () =>
+        db
+          .selectFrom('users')
+          .innerJoin('org_memberships as m', 'm.user_id', 'users.id')
+          .where('m.org_id', '=', orgId)
+          .where(matching(search));
       return paged(
         page,
         async () =>
           withRoles(
             db,
-            await db
-              .selectFrom('users')
-              .innerJoin('org_memberships as m', 'm.user_id', 'users.id')
+            await members()
               .select(USER_COLUMNS)
-              .where('m.org_id', '=', orgId)
               .orderBy('users.id')
               .limit(page.limit)
               .offset(page.offset)
@@ -286,13 +288,47 @@ export function userQueries(ctx: StoreContext): UserQueries {
           ),
         async () =>
           toCount(
-            await db
-              .selectFrom('org_memberships')
+            await members()
               .select((eb) => eb.fn.countAll().as('n'))
-              .where('org_id', '=', orgId)
               .executeTakeFirst(),
           ),
       );
+    },
+
+    async userActivity(userIds) {
+      if (userIds.length === 0) return [];
+      // Two grouped reads over indexed ranges, for one page of users.
+      const [keys, sessions] = await Promise.all([
+        db
+          .selectFrom('users')
+          .leftJoin('api_keys as k', 'k.user_id', 'users.id')
+          .select((eb) => [
+            'users.id',
+            'users.key_count',
+            eb.fn.max('k.last_used').$castTo<string | null>().as('last_used'),
+          ])
+          .where('users.id', 'in', userIds)
+          .groupBy(['users.id', 'users.key_count'])
+          .execute(),
+        db
+          .selectFrom('console_sessions')
+          .select((eb) => ['user_id', eb.fn.max('last_seen_at').as('last_seen')])
+          .where('user_id', 'in', userIds)
+          .groupBy('user_id')
+          .execute(),
+      ]);
+      const seen = new Map(sessions.map((row) => [row.user_id, row.last_seen]));
+      return keys.map((row) => {
+        const latest = [row.last_used, seen.get(row.id)]
+          .filter((t): t is string => typeof t === 'string')
+          .sort()
+          .at(-1);
+        return {
+          userId: row.id,
+          keyCount: Number(row.key_count),
+          ...(latest ? { lastActivity: latest } : {}),
+        };
+      });
     },
 
     setMembership(userId, orgId, roleName) {

@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isObjectId } from '../../domain/ids.js';
 import { isOrgRole, type UserRecord, type Written } from '../../domain/records.js';
 import type { ConsoleContext } from '../context.js';
-import { fields, idParam, seeOther } from '../requests.js';
+import { fields, idParam, seeOther, sendPage, signedInFrame } from '../requests.js';
+import { confirmGrantOwnerPage } from '../views/access.js';
 import { type NoticeCode, withNotice } from '../views/notices.js';
 import { notOnYourself, userNotFound } from './refusals.js';
 import { sendUserPage, userOf } from './user-page.js';
@@ -53,6 +54,22 @@ export function roleRoutes(scope: FastifyInstance, context: ConsoleContext): voi
       return seeOther(reply, `/console/users/${user.id}`);
     }
     return changed(request, reply, removed, 'membership-removed');
+  });
+
+  scope.get('/users/:userId/global-owner/grant', async (request, reply) => {
+    const user = await userOf(context, request);
+    if (!user) return userNotFound(context, request, reply);
+    if (user.globalRoles.includes('GLOBAL_OWNER')) return seeOther(reply, `/console/users/${user.id}`);
+    const keys = await store.findKeys(
+      user.id,
+      { state: 'all', description: '' },
+      { offset: 0, limit: 0, includeCount: false },
+    );
+    return sendPage(
+      reply,
+      200,
+      confirmGrantOwnerPage(signedInFrame(context, request), user, keys.held),
+    );
   });
 
   for (const [action, granted] of [

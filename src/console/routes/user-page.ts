@@ -2,13 +2,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { UserRecord } from '../../domain/records.js';
 import type { Store } from '../../store/store.js';
 import type { ConsoleContext } from '../context.js';
-import { idParam, pageNum, sendPage, signedInFrame } from '../requests.js';
-import { lastDays, perDay } from '../usage-chart.js';
+import { idParam, sendPage, signedInFrame } from '../requests.js';
 import type { FormState } from '../views/forms.js';
 import { userPage } from '../views/user.js';
 import type { OrgOptions } from '../views/users.js';
+import { loadKeyList, revealedKey } from './key-list.js';
 
-const KEYS_PER_PAGE = 100;
 /** Orgs offered in a form's select; past this many, forms ask for an org id instead. */
 const ORGS_LISTED = 500;
 
@@ -30,36 +29,16 @@ export async function sendUserPage(
   status = 200,
   form: FormState = {},
 ): Promise<FastifyReply> {
-  const { store, usage } = context.api;
-  const n = pageNum(request);
-  const days = lastDays(new Date());
-  const [page, orgs, hash] = await Promise.all([
-    store.listKeys(user.id, {
-      offset: (n - 1) * KEYS_PER_PAGE,
-      limit: KEYS_PER_PAGE,
-      includeCount: true,
-    }),
-    orgOptions(store),
-    store.getPasswordHash(user.username),
-  ]);
-  const stored = page.items;
-  const series = perDay(
-    await store.dailyUsage(
-      stored.map((k) => k.id),
-      days[0] ?? '',
-    ),
-    stored.map((k) => k.id),
-    days,
-  );
-  const keys = stored.map((key) => {
-    // Requests counted in memory but not yet flushed belong to today, as in usedCount.
-    const live = usage.withUnflushed(key);
-    const daily = series.get(key.id) ?? [];
-    daily[daily.length - 1] = (daily.at(-1) ?? 0) + live.usedCount - key.usedCount;
-    return { key: live, daily };
-  });
+  const { store } = context.api;
+  const listUrl = `/console/users/${user.id}`;
   const signedIn = request.signedIn;
-  const reveal = signedIn && (await context.reveals.take(signedIn.id, user.id));
+  const [keyList, orgs, memberOf, hash, reveal] = await Promise.all([
+    loadKeyList(context, request, user, listUrl),
+    orgOptions(store),
+    store.getOrgs(user.orgRoles.map((m) => m.orgId)),
+    store.getPasswordHash(user.username),
+    signedIn ? context.reveals.take(signedIn.id, user.id) : undefined,
+  ]);
   return sendPage(
     reply,
     status,
@@ -67,15 +46,9 @@ export async function sendUserPage(
       user,
       hasPassword: hash !== undefined,
       ...orgs,
-      keys,
-      days,
-      pager: {
-        pageNum: n,
-        itemsPerPage: KEYS_PER_PAGE,
-        total: page.total ?? 0,
-        href: (p) => `/console/users/${user.id}?pageNum=${p}`,
-      },
-      reveal,
+      memberOf,
+      keyList: { ...keyList, ...form, highlight: reveal?.keyId },
+      ...(reveal ? { reveal: revealedKey(context, request, user, reveal) } : {}),
       ...form,
     }),
   );

@@ -64,12 +64,18 @@ export function userRoutes(scope: FastifyInstance, context: ConsoleContext): voi
       ),
       orgOptions(store),
     ]);
+    const [activity, memberOf] = await Promise.all([
+      store.userActivity(page.items.map((u) => u.id)),
+      store.getOrgs(page.items.flatMap((u) => u.orgRoles.map((m) => m.orgId))),
+    ]);
     const query = search ? `q=${encodeURIComponent(search)}&` : '';
     return sendPage(
       reply,
       status,
       usersPage(signedInFrame(context, request), {
         users: page.items,
+        activity: new Map(activity.map((a) => [a.userId, a])),
+        orgNames: new Map(memberOf.map((org) => [org.id, org.name])),
         search,
         ...orgs,
         pager: {
@@ -97,6 +103,9 @@ export function userRoutes(scope: FastifyInstance, context: ConsoleContext): voi
     }
     const weak = form.password === '' ? undefined : passwordProblem(form.password);
     if (weak) problems.password = `Not accepted: ${weak}.`;
+    else if (form.password !== '' && form.globalOwner !== 'on') {
+      problems.password = 'Only a GLOBAL_OWNER signs in to the console: tick GLOBAL_OWNER, or leave this empty.';
+    }
 
     if (Object.keys(problems).length === 0 && isOrgRole(role)) {
       const created = await createUser(store, {

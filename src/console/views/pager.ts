@@ -15,7 +15,7 @@ export function lastPage(state: Pick<PagerState, 'itemsPerPage' | 'total'>): num
 
 export function pager(state: PagerState): Html {
   const last = lastPage(state);
-  if (last === 1) return html``;
+  if (last === 1 || state.pageNum > last) return html``;
   const link = (n: number, label: string, rel: string) =>
     html`<a href="${state.href(n)}" rel="${rel}">${label}</a>`;
   return html`<nav class="pager" aria-label="Pages">${
@@ -23,4 +23,17 @@ export function pager(state: PagerState): Html {
   }<span>Page ${count(state.pageNum)} of ${count(last)}</span>${
     state.pageNum < last ? link(state.pageNum + 1, 'Next →', 'next') : ''
   }</nav>`;
+}
+
+/**
+ * A list with its pager, or why it shows nothing: a page past the end (an old link, a
+ * list that shrank) says so and links to the last page, instead of calling the list empty.
+ */
+export function pagedList(state: PagerState, shown: number, list: () => Html, empty: Html): Html {
+  if (shown > 0) return html`${list()}${pager(state)}`;
+  if (state.total === 0) return empty;
+  const last = lastPage(state);
+  return html`<p class="notice" id="past-the-end">There is no page ${count(state.pageNum)}: the list has ${
+    last === 1 ? 'one page' : html`${count(last)} pages`
+  }. <a href="${state.href(last)}">Go to the last page</a>.</p>`;
 }

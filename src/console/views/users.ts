@@ -1,5 +1,6 @@
 import { MIN_PASSWORD_LENGTH } from '../../domain/passwords.js';
 import { ORG_ROLES, type OrgRecord, type UserRecord } from '../../domain/records.js';
+import type { UserActivity } from '../../store/store.js';
 import { type Html, html } from '../html.js';
 import { count, when } from './format.js';
 import {
@@ -12,7 +13,7 @@ import {
   type Values,
 } from './forms.js';
 import { type Frame, notice, page } from './layout.js';
-import { type PagerState, pager } from './pager.js';
+import { type PagerState, pagedList } from './pager.js';
 
 export function roleNames(user: UserRecord): string {
   return [...user.globalRoles, ...user.orgRoles.map((m) => m.roleName)].join(', ');
@@ -63,6 +64,9 @@ export const roleChoices = ORG_ROLES.map((role) => ({ value: role, label: role }
 
 export interface UsersView extends FormState, OrgOptions {
   readonly users: readonly UserRecord[];
+  readonly activity: ReadonlyMap<string, UserActivity>;
+  /** Names of the orgs this page's users are members of. */
+  readonly orgNames: ReadonlyMap<string, string>;
   readonly search: string;
   readonly pager: PagerState;
 }
@@ -70,7 +74,7 @@ export interface UsersView extends FormState, OrgOptions {
 function createForm(token: string, view: UsersView): Html {
   const values = { role: '', ...view.values };
   const problems = view.problems ?? {};
-  return html`<section class="panel" aria-labelledby="create-user">
+  return html`<section class="panel" id="new-user" tabindex="-1" aria-labelledby="create-user">
   <h2 id="create-user">Create a user</h2>
   ${notice(problems.form ? { kind: 'error', text: problems.form } : undefined)}
   <form class="stack" method="post" action="/console/users">${csrf(token)}
@@ -83,38 +87,58 @@ function createForm(token: string, view: UsersView): Html {
       ${select({ name: 'role', label: 'Role in the organization', choices: [{ value: '', label: 'ORG_MEMBER if an organization is chosen' }, ...roleChoices] }, values, problems)}
     </div>
     ${checkbox('globalOwner', html`GLOBAL_OWNER: may manage every user, and sign in here with a console password`, values)}
-    ${field({ name: 'password', label: 'Console password', type: 'password', autocomplete: 'new-password', hint: `optional; at least ${MIN_PASSWORD_LENGTH} characters; GLOBAL_OWNERs only` }, {}, problems)}
+    <div class="owner-only${problems.password ? ' shown' : ''}">${field({ name: 'password', label: 'Console password', type: 'password', autocomplete: 'new-password', hint: `optional; at least ${MIN_PASSWORD_LENGTH} characters; only a GLOBAL_OWNER signs in` }, {}, problems)}</div>
     <div><button type="submit">Create user</button></div>
   </form>
 </section>`;
 }
 
+/** Each role, an org role with its org's name: "GLOBAL_OWNER", "ORG_OWNER in Acme". */
+function rolesWithOrgs(user: UserRecord, orgNames: ReadonlyMap<string, string>): Html {
+  const roles = [
+    ...user.globalRoles.map((role) => html`<li>${role}</li>`),
+    ...user.orgRoles.map(
+      (m) =>
+        html`<li>${m.roleName} in <a href="/console/orgs/${m.orgId}">${orgNames.get(m.orgId) ?? m.orgId}</a></li>`,
+    ),
+  ];
+  return roles.length > 0 ? html`<ul class="plain">${roles}</ul>` : html`<span class="muted">none</span>`;
+}
+
+function usersTable(view: UsersView): Html {
+  const rows = view.users.map((u) => {
+    const activity = view.activity.get(u.id);
+    return html`<tr><td class="title"><a href="/console/users/${u.id}">${u.username}</a></td>
+      <td data-label="Name">${[u.firstName, u.lastName].filter(Boolean).join(' ')}</td>
+      <td data-label="Email" class="email">${u.emailAddress}</td>
+      <td data-label="Roles">${rolesWithOrgs(u, view.orgNames)}</td>
+      <td class="num" data-label="Keys">${count(activity?.keyCount ?? 0)}</td>
+      <td data-label="Last active">${when(activity?.lastActivity)}</td></tr>`;
+  });
+  return html`<div class="table-scroll"><table id="users" class="cards">
+  <thead><tr><th scope="col">Username</th><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Roles</th><th scope="col" class="num">Keys</th><th scope="col">Last active</th></tr></thead>
+  <tbody>${rows}</tbody></table></div>`;
+}
+
 export function usersPage(frame: Frame & { csrfToken: string }, view: UsersView): Html {
-  const rows = view.users.map(
-    (u) => html`<tr><td><a href="/console/users/${u.id}">${u.username}</a></td>
-      <td>${[u.firstName, u.lastName].filter(Boolean).join(' ')}</td><td>${u.emailAddress}</td>
-      <td>${roleNames(u)}</td><td>${when(u.createdAt)}</td></tr>`,
-  );
   const found = view.search
     ? html`${count(view.pager.total)} matching “${view.search}” · <a href="/console/users">show all</a>`
     : html`${count(view.pager.total)} in all`;
   return page(
     { ...frame, section: 'users' },
     'Users',
-    html`<h1>Users</h1>
+    html`<div class="title-row"><h1>Users</h1><a class="button" href="#new-user">New user</a></div>
 <form class="grid-form panel" method="get" action="/console/users" role="search">
-  ${field({ name: 'q', label: 'Search', type: 'search', hint: 'username, name or email' }, { q: view.search })}
+  ${field({ name: 'q', label: 'Search', type: 'search', hint: 'username, full name or email' }, { q: view.search })}
   <div><button class="secondary" type="submit">Search</button></div>
 </form>
 <p class="muted">${found}</p>
-${
-  view.users.length === 0
-    ? html`<p class="muted">No users${view.search ? ' match' : ' yet'}.</p>`
-    : html`<div class="table-scroll"><table id="users">
-  <thead><tr><th scope="col">Username</th><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Roles</th><th scope="col">Created</th></tr></thead>
-  <tbody>${rows}</tbody></table></div>`
-}
-${pager(view.pager)}
+${pagedList(
+  view.pager,
+  view.users.length,
+  () => usersTable(view),
+  html`<p class="muted">No users${view.search ? ' match' : ' yet'}.</p>`,
+)}
 ${createForm(frame.csrfToken, view)}`,
   );
 }
