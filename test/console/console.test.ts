@@ -437,6 +437,7 @@ describe('web console', () => {
       const taken = await admin.post('/console/users', {
         _csrf: admin.csrf,
         username: api.alice.username,
+        globalOwner: 'on',
         password: 'typed secret, never echoed',
       });
       expect(taken.statusCode).toBe(409);

@@ -2,16 +2,18 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createOrg, ORG_NAME_PROBLEMS } from '../../domain/orgs.js';
 import { isOrgRole, type OrgRecord } from '../../domain/records.js';
 import type { ConsoleContext } from '../context.js';
-import { fields, idParam, pageNum, seeOther, sendPage, signedInFrame } from '../requests.js';
+import { fields, idParam, pageNum, seeOther, sendPage, signedInFrame, text } from '../requests.js';
 import { lastDays } from '../usage-chart.js';
 import { sentence } from '../views/format.js';
 import type { FormState } from '../views/forms.js';
 import { withNotice } from '../views/notices.js';
-import { confirmDeleteOrgPage, orgPage, orgsPage } from '../views/orgs.js';
+import { confirmDeleteOrgPage, newOrgUserPage, orgPage, orgsPage } from '../views/orgs.js';
+import { CREATE_FIELDS, createFromForm } from './create-user.js';
 import { notFound } from './refusals.js';
 
 const ORGS_PER_PAGE = 100;
-const MEMBERS_SHOWN = 200;
+const MEMBERS_PER_PAGE = 50;
+const MAX_SEARCH_LENGTH = 256;
 const BUSIEST_SHOWN = 10;
 
 export function orgRoutes(scope: FastifyInstance, context: ConsoleContext): void {
@@ -93,17 +95,33 @@ export function orgRoutes(scope: FastifyInstance, context: ConsoleContext): void
     status = 200,
     form: FormState = {},
   ) => {
-    const [members, busiest] = await Promise.all([
-      store.listOrgUsers(org.id, { offset: 0, limit: MEMBERS_SHOWN, includeCount: true }),
+    const search = text(request.query, 'q').trim().slice(0, MAX_SEARCH_LENGTH);
+    const n = pageNum(request);
+    const [members, everyone, busiest] = await Promise.all([
+      store.listOrgUsers(
+        org.id,
+        { offset: (n - 1) * MEMBERS_PER_PAGE, limit: MEMBERS_PER_PAGE, includeCount: true },
+        search,
+      ),
+      search ? memberCount(org.id) : undefined,
       store.busiestKeys(org.id, lastDays(new Date())[0] ?? '', BUSIEST_SHOWN),
     ]);
+    const query = search ? `q=${encodeURIComponent(search)}&` : '';
+    const total = members.total ?? 0;
     return sendPage(
       reply,
       status,
       orgPage(signedInFrame(context, request), {
         org,
         members: members.items,
-        membersTotal: members.total ?? members.items.length,
+        membersTotal: everyone ?? total,
+        search,
+        pager: {
+          pageNum: n,
+          itemsPerPage: MEMBERS_PER_PAGE,
+          total,
+          href: (p) => `/console/orgs/${org.id}?${query}pageNum=${p}`,
+        },
         busiest,
         ...form,
       }),
@@ -114,6 +132,41 @@ export function orgRoutes(scope: FastifyInstance, context: ConsoleContext): void
     const org = await orgOf(request);
     if (!org) return orgNotFound(request, reply);
     return sendOrgPage(request, reply, org);
+  });
+
+  scope.post('/orgs/:orgId/members/:userId/remove', async (request, reply) => {
+    const org = await orgOf(request);
+    if (!org) return orgNotFound(request, reply);
+    const userId = idParam(request, 'userId');
+    const removed = userId ? await store.removeMembership(userId, org.id) : undefined;
+    // Already gone (another tab, the CLI): the page shows how things stand.
+    if (!removed?.ok) return seeOther(reply, `/console/orgs/${org.id}`);
+    context.api.users.invalidate(removed.value.username, removed.revision);
+    return seeOther(reply, withNotice(`/console/orgs/${org.id}`, 'member-removed'));
+  });
+
+  scope.get('/orgs/:orgId/users/new', async (request, reply) => {
+    const org = await orgOf(request);
+    if (!org) return orgNotFound(request, reply);
+    return sendPage(reply, 200, newOrgUserPage(signedInFrame(context, request), org));
+  });
+
+  scope.post('/orgs/:orgId/users', async (request, reply) => {
+    const org = await orgOf(request);
+    if (!org) return orgNotFound(request, reply);
+    const form = fields(request.body, CREATE_FIELDS);
+    // The org is the page's, and nobody is made a GLOBAL_OWNER from an org page.
+    const created = await createFromForm(context, {
+      ...form,
+      orgId: org.id,
+      globalOwner: '',
+      password: '',
+    });
+    if (created.ok) {
+      return seeOther(reply, withNotice(`/console/users/${created.user.id}`, 'user-created'));
+    }
+    const frame = signedInFrame(context, request);
+    return sendPage(reply, created.status, newOrgUserPage(frame, org, created.form));
   });
 
   // Adding by username from the org's page works however many orgs there are.

@@ -59,7 +59,8 @@ export function roleRoutes(scope: FastifyInstance, context: ConsoleContext): voi
   scope.get('/users/:userId/global-owner/grant', async (request, reply) => {
     const user = await userOf(context, request);
     if (!user) return userNotFound(context, request, reply);
-    if (user.globalRoles.includes('GLOBAL_OWNER')) return seeOther(reply, `/console/users/${user.id}`);
+    if (user.globalRoles.includes('GLOBAL_OWNER'))
+      return seeOther(reply, `/console/users/${user.id}`);
     const keys = await store.findKeys(
       user.id,
       { state: 'all', description: '' },

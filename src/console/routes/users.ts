@@ -1,50 +1,18 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isObjectId } from '../../domain/ids.js';
 import { hashPassword, passwordProblem } from '../../domain/passwords.js';
-import { isOrgRole } from '../../domain/records.js';
-import {
-  createUser,
-  PROFILE_FIELDS,
-  PROFILE_PROBLEMS,
-  type Profile,
-  profileProblems,
-  trimmedProfile,
-  updateProfile,
-  usernameRefusal,
-} from '../../domain/users.js';
+import { PROFILE_FIELDS, updateProfile } from '../../domain/users.js';
 import type { ConsoleContext } from '../context.js';
 import { fields, pageNum, seeOther, sendPage, signedInFrame, text } from '../requests.js';
-import { sentence } from '../views/format.js';
 import type { FormState } from '../views/forms.js';
 import { withNotice } from '../views/notices.js';
 import { confirmDeleteUserPage } from '../views/user.js';
 import { usersPage } from '../views/users.js';
+import { CREATE_FIELDS, createFromForm, profileRefusals } from './create-user.js';
 import { notOnYourself, userNotFound } from './refusals.js';
 import { orgOptions, sendUserPage, userOf } from './user-page.js';
 
 const USERS_PER_PAGE = 50;
 const MAX_SEARCH_LENGTH = 256;
-
-const CREATE_FIELDS = [
-  'username',
-  'firstName',
-  'lastName',
-  'emailAddress',
-  'orgId',
-  'role',
-  'globalOwner',
-  'password',
-] as const;
-
-/** Each profile field the domain would refuse, with what is wrong with it. */
-function profileRefusals(profile: Profile): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(profileProblems(trimmedProfile(profile))).map(([name, problem]) => [
-      name,
-      sentence(PROFILE_PROBLEMS[problem]),
-    ]),
-  );
-}
 
 export function userRoutes(scope: FastifyInstance, context: ConsoleContext): void {
   const { store, users } = context.api;
@@ -92,46 +60,11 @@ export function userRoutes(scope: FastifyInstance, context: ConsoleContext): voi
   scope.get('/users', (request, reply) => listPage(request, reply, 200));
 
   scope.post('/users', async (request, reply) => {
-    const form = fields(request.body, CREATE_FIELDS);
-    const problems: Record<string, string> = profileRefusals(form);
-    if (form.orgId !== '' && !isObjectId(form.orgId)) problems.orgId = 'Choose an organization.';
-    const role = form.role === '' ? 'ORG_MEMBER' : form.role;
-    if (!isOrgRole(role)) problems.role = 'Choose a role.';
-    // A role means nothing without its org: refused, as the CLI refuses --role without --org.
-    else if (form.role !== '' && form.orgId === '') {
-      problems.role = 'A role needs an organization: choose one, or no role.';
+    const created = await createFromForm(context, fields(request.body, CREATE_FIELDS));
+    if (created.ok) {
+      return seeOther(reply, withNotice(`/console/users/${created.user.id}`, 'user-created'));
     }
-    const weak = form.password === '' ? undefined : passwordProblem(form.password);
-    if (weak) problems.password = `Not accepted: ${weak}.`;
-    else if (form.password !== '' && form.globalOwner !== 'on') {
-      problems.password = 'Only a GLOBAL_OWNER signs in to the console: tick GLOBAL_OWNER, or leave this empty.';
-    }
-
-    if (Object.keys(problems).length === 0 && isOrgRole(role)) {
-      const created = await createUser(store, {
-        username: form.username,
-        firstName: form.firstName,
-        lastName: form.lastName,
-        emailAddress: form.emailAddress,
-        globalOwner: form.globalOwner === 'on',
-        ...(form.password ? { passwordHash: await hashPassword(form.password) } : {}),
-        ...(form.orgId ? { org: { orgId: form.orgId, roleName: role } } : {}),
-      });
-      if (created.ok) {
-        users.invalidate(created.value.username, created.revision);
-        return seeOther(reply, withNotice(`/console/users/${created.value.id}`, 'user-created'));
-      }
-      if (created.error === 'username-taken') problems.username = 'That username is taken.';
-      else if (created.error === 'org-not-found')
-        problems.orgId = 'That organization no longer exists.';
-      else problems.username = usernameRefusal(form.username);
-    }
-    const { password: _never, ...values } = form;
-    const status = problems.username === 'That username is taken.' ? 409 : 400;
-    return listPage(request, reply, status, {
-      values,
-      problems: { ...problems, form: 'The user was not created; see below.' },
-    });
+    return listPage(request, reply, created.status, created.form);
   });
 
   scope.get('/users/:userId', async (request, reply) => {

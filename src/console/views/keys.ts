@@ -77,8 +77,8 @@ function keyTable(token: string, list: KeyList, urls: KeyUrls): Html {
     const isNew = key.id === list.highlight;
     return html`<tr id="key-${key.id}" data-key-id="${key.id}"${isNew ? html` class="new"` : ''}>
   <td class="description">${isNew ? html`<span class="badge new">new</span> ` : ''}<span class="text">${key.description}</span><div class="muted small">created ${when(key.createdAt)}</div></td>
-  <td data-label="Key"><div><code class="key">${obfuscateKey(key.suffix)}</code></div>
-    <div class="key-id small"><span class="muted">id</span> <code id="key-id-${key.id}">${key.id}</code>${copyButton(`key-id-${key.id}`, html`Copy<span class="skip"> the id of ${key.description}</span>`)}</div></td>
+  <td data-label="Key"><div><code class="key">${obfuscateKey(key.suffix)}</code>
+    <div class="key-id small"><span class="muted">id</span> <code id="key-id-${key.id}">${key.id}</code>${copyButton(`key-id-${key.id}`, html`Copy<span class="skip"> the id of ${key.description}</span>`)}</div></div></td>
   <td data-label="State">${key.enabled ? html`<span class="badge on">enabled</span>` : html`<span class="badge off">disabled</span>`}</td>
   <td class="num" data-label="Used" data-used-count="${key.usedCount}">${count(key.usedCount)}</td>
   <td data-label="Last used">${when(key.lastUsed)}</td>
@@ -86,7 +86,7 @@ function keyTable(token: string, list: KeyList, urls: KeyUrls): Html {
   <td class="actions">${toggle}<a class="button secondary" href="${base}/delete">${named('Delete')}</a></td>
 </tr>`;
   });
-  return html`<div class="table-scroll"><table id="keys">
+  return html`<div class="table-scroll"><table id="keys" class="cards">
   <thead><tr><th scope="col">Description</th><th scope="col">Key</th><th scope="col">State</th>
   <th scope="col" class="num">Used</th><th scope="col">Last used</th>
   <th scope="col">Requests, last ${CHART_DAYS} days</th><th scope="col"><span class="skip">Actions</span></th></tr></thead>

@@ -9,6 +9,7 @@ const MESSAGES = {
   welcome: 'Welcome. Create users here, then generate their API keys from their pages.',
   'org-created': 'Organization created.',
   'member-added': 'Member added.',
+  'member-removed': 'Member removed from the organization; their account and keys stay.',
   'org-deleted': 'Organization deleted; its members keep their accounts and keys.',
   'user-created': 'User created. Generate their first API key below.',
   'key-enabled': 'Key enabled: it authenticates again.',

@@ -102,7 +102,9 @@ function rolesWithOrgs(user: UserRecord, orgNames: ReadonlyMap<string, string>):
         html`<li>${m.roleName} in <a href="/console/orgs/${m.orgId}">${orgNames.get(m.orgId) ?? m.orgId}</a></li>`,
     ),
   ];
-  return roles.length > 0 ? html`<ul class="plain">${roles}</ul>` : html`<span class="muted">none</span>`;
+  return roles.length > 0
+    ? html`<ul class="plain">${roles}</ul>`
+    : html`<span class="muted">none</span>`;
 }
 
 function usersTable(view: UsersView): Html {
