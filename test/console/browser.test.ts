@@ -164,7 +164,7 @@ describe('the web console, in Chromium', () => {
     expect(await page.locator('#new-key-panel').textContent()).toContain(
       'This is the only time the full key is shown.',
     );
-    await page.getByRole('button', { name: 'Copy' }).click();
+    await page.getByRole('button', { name: 'Copy', exact: true }).click();
     await expect
       .poll(() => page.locator('#new-key-status').textContent())
       .toBe('Copied to the clipboard.');
