@@ -31,6 +31,13 @@ export function pageNum(request: FastifyRequest): number {
   return Math.max(n, 1);
 }
 
+const MAX_SEARCH_LENGTH = 256;
+
+/** A list's search from `?q=`, trimmed and capped. */
+export function searchParam(request: FastifyRequest): string {
+  return text(request.query, 'q').trim().slice(0, MAX_SEARCH_LENGTH);
+}
+
 /** A path parameter that must be an ObjectId; undefined means "no such page". */
 export function idParam(request: FastifyRequest, name: string): string | undefined {
   const value = text(request.params, name);

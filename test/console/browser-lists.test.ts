@@ -34,8 +34,8 @@ describe('the console’s lists, in Chromium', () => {
   const url = (path: string) => `${server.url}${path}`;
   const devPage = () => url(`/console/users/${devId}`);
   const rows = () => page.locator('#keys tbody tr');
-  const shot = (name: string, target: Page = page) =>
-    target.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  const shot = (name: string, target: Page = page, fullPage = true) =>
+    target.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage });
   const generate = async (target: Page, description: string) => {
     await target.goto(devPage());
     await target.getByLabel('Description').fill(description);
@@ -199,13 +199,14 @@ describe('the console’s lists, in Chromium', () => {
       expect(await role.evaluate((cell) => getComputedStyle(cell, '::before').content)).toBe(
         '"Role"',
       );
-      await shot('lists-phone-org', small);
+      await shot('lists-phone-org', small, false);
       await small.goto(url('/console/users'));
       const keys = small.locator('#users td[data-label="Keys"]').first();
       expect(await keys.evaluate((cell) => getComputedStyle(cell, '::before').content)).toBe(
         '"Keys"',
       );
-      await shot('lists-phone-users', small);
+      await small.locator('#users').scrollIntoViewIfNeeded();
+      await shot('lists-phone-users', small, false);
     } finally {
       await phone.close();
     }

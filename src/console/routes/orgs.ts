@@ -2,7 +2,15 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createOrg, ORG_NAME_PROBLEMS } from '../../domain/orgs.js';
 import { isOrgRole, type OrgRecord } from '../../domain/records.js';
 import type { ConsoleContext } from '../context.js';
-import { fields, idParam, pageNum, seeOther, sendPage, signedInFrame, text } from '../requests.js';
+import {
+  fields,
+  idParam,
+  pageNum,
+  searchParam,
+  seeOther,
+  sendPage,
+  signedInFrame,
+} from '../requests.js';
 import { lastDays } from '../usage-chart.js';
 import { sentence } from '../views/format.js';
 import type { FormState } from '../views/forms.js';
@@ -13,7 +21,6 @@ import { notFound } from './refusals.js';
 
 const ORGS_PER_PAGE = 100;
 const MEMBERS_PER_PAGE = 50;
-const MAX_SEARCH_LENGTH = 256;
 const BUSIEST_SHOWN = 10;
 
 export function orgRoutes(scope: FastifyInstance, context: ConsoleContext): void {
@@ -95,7 +102,7 @@ export function orgRoutes(scope: FastifyInstance, context: ConsoleContext): void
     status = 200,
     form: FormState = {},
   ) => {
-    const search = text(request.query, 'q').trim().slice(0, MAX_SEARCH_LENGTH);
+    const search = searchParam(request);
     const n = pageNum(request);
     const [members, everyone, busiest] = await Promise.all([
       store.listOrgUsers(

@@ -2,7 +2,15 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hashPassword, passwordProblem } from '../../domain/passwords.js';
 import { PROFILE_FIELDS, updateProfile } from '../../domain/users.js';
 import type { ConsoleContext } from '../context.js';
-import { fields, pageNum, seeOther, sendPage, signedInFrame, text } from '../requests.js';
+import {
+  fields,
+  pageNum,
+  searchParam,
+  seeOther,
+  sendPage,
+  signedInFrame,
+  text,
+} from '../requests.js';
 import type { FormState } from '../views/forms.js';
 import { withNotice } from '../views/notices.js';
 import { confirmDeleteUserPage } from '../views/user.js';
@@ -12,7 +20,6 @@ import { notOnYourself, userNotFound } from './refusals.js';
 import { orgOptions, sendUserPage, userOf } from './user-page.js';
 
 const USERS_PER_PAGE = 50;
-const MAX_SEARCH_LENGTH = 256;
 
 export function userRoutes(scope: FastifyInstance, context: ConsoleContext): void {
   const { store, users } = context.api;
@@ -23,7 +30,7 @@ export function userRoutes(scope: FastifyInstance, context: ConsoleContext): voi
     status: number,
     form: FormState = {},
   ) => {
-    const search = text(request.query, 'q').trim().slice(0, MAX_SEARCH_LENGTH);
+    const search = searchParam(request);
     const n = pageNum(request);
     const [page, orgs] = await Promise.all([
       store.listUsers(
