@@ -228,7 +228,8 @@ describe('the console’s lists, in Chromium', () => {
         `/console/orgs/${orgId}?q=number%201`,
         `/console/orgs/${orgId}/users/new`,
       ]) {
-        await page.goto(url(path));
+        const response = await page.goto(url(path));
+        expect(response?.status(), path).toBe(200);
         pages[`${path} (${scheme})`] = await accessibilityViolations(page);
       }
     }
