@@ -73,6 +73,30 @@ describe('the key list on a user’s page', () => {
     expect(none.body).toContain('No key matches the filter.');
   });
 
+  it('comes back to the same filter and page after enabling, disabling or deleting a key', async () => {
+    await start();
+    const ids = await generate(Array.from({ length: 30 }, (_, i) => `ci ${i}`));
+    const view = '?q=ci&state=enabled&pageNum=2';
+    const shown = await admin.get(`${alicePage()}${view}`);
+    const oldest = ids[1] ?? '';
+    const disable = `${alicePage()}/keys/${oldest}/disable${view.replaceAll('&', '&amp;')}`;
+    expect(shown.body).toContain(`action="${disable}"`);
+
+    const disabled = await admin.post(
+      `${alicePage()}/keys/${oldest}/disable${view}&next=//evil.example`,
+      {
+        _csrf: admin.csrf,
+      },
+    );
+    expect(disabled.headers.location).toBe(`${alicePage()}${view}&notice=key-disabled`);
+    const confirm = await admin.get(`${alicePage()}/keys/${oldest}/delete${view}`);
+    expect(confirm.body).toContain(`href="${alicePage()}${view.replaceAll('&', '&amp;')}">Cancel`);
+    const deleted = await admin.post(`${alicePage()}/keys/${oldest}/delete${view}`, {
+      _csrf: admin.csrf,
+    });
+    expect(deleted.headers.location).toBe(`${alicePage()}${view}&notice=key-deleted`);
+  });
+
   it('says a page past the end is past the end, and links to the last page', async () => {
     await start();
     await generate(Array.from({ length: 30 }, (_, i) => `k${i}`));

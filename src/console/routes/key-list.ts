@@ -20,13 +20,22 @@ export function keyFilter(request: FastifyRequest): KeyFilter {
   };
 }
 
-/** The list URL for a page, keeping the filter (and leaving defaults out). */
-function pageHref(listUrl: string, filter: KeyFilter, n: number): string {
+/** The list's query for a filter and page, defaults left out: `?q=ci&pageNum=2`, or ''. */
+function listQuery(filter: KeyFilter, n: number): string {
   const query = new URLSearchParams();
   if (filter.description) query.set('q', filter.description);
   if (filter.state !== 'all') query.set('state', filter.state);
-  query.set('pageNum', String(n));
-  return `${listUrl}?${query}`;
+  if (n > 1) query.set('pageNum', String(n));
+  const text = query.toString();
+  return text ? `?${text}` : '';
+}
+
+/**
+ * The list view a key's action came from (its form's URL carries it), to return to after
+ * the action: the same filter and page, rebuilt from known parameters only.
+ */
+export function keptListQuery(request: FastifyRequest): string {
+  return listQuery(keyFilter(request), pageNum(request));
 }
 
 /**
@@ -61,13 +70,14 @@ export async function loadKeyList(
     keys,
     days,
     filter,
+    view: listQuery(filter, n),
     held: found.held,
     max: maxKeysPerUser,
     pager: {
       pageNum: n,
       itemsPerPage: KEYS_PER_PAGE,
       total: found.total ?? 0,
-      href: (p) => pageHref(listUrl, filter, p),
+      href: (p) => `${listUrl}${listQuery(filter, p)}`,
     },
   };
 }

@@ -5,6 +5,7 @@ import type { ConsoleContext } from '../context.js';
 import { idParam, seeOther, sendPage, signedInFrame, text } from '../requests.js';
 import { withNotice } from '../views/notices.js';
 import { confirmDeleteKeyPage } from '../views/user.js';
+import { keptListQuery } from './key-list.js';
 import { notFound, userNotFound } from './refusals.js';
 import { sendUserPage, userOf } from './user-page.js';
 
@@ -61,7 +62,8 @@ export function keyRoutes(scope: FastifyInstance, context: ConsoleContext): void
       const changed = keyId ? await store.setKeyEnabled(user.id, keyId, enabled) : undefined;
       if (!changed?.ok) return keyNotFound(request, reply, user);
       users.invalidate(user.username, changed.revision);
-      return seeOther(reply, withNotice(userPath(user), enabled ? 'key-enabled' : 'key-disabled'));
+      const back = `${userPath(user)}${keptListQuery(request)}`;
+      return seeOther(reply, withNotice(back, enabled ? 'key-enabled' : 'key-disabled'));
     });
   }
 
@@ -74,7 +76,12 @@ export function keyRoutes(scope: FastifyInstance, context: ConsoleContext): void
     return sendPage(
       reply,
       200,
-      confirmDeleteKeyPage(signedInFrame(context, request), user, usage.withUnflushed(key)),
+      confirmDeleteKeyPage(
+        signedInFrame(context, request),
+        user,
+        usage.withUnflushed(key),
+        keptListQuery(request),
+      ),
     );
   });
 
@@ -85,6 +92,6 @@ export function keyRoutes(scope: FastifyInstance, context: ConsoleContext): void
     const deleted = keyId ? await store.deleteKey(user.id, keyId) : undefined;
     if (!deleted?.ok) return keyNotFound(request, reply, user);
     users.invalidate(user.username, deleted.revision);
-    return seeOther(reply, withNotice(userPath(user), 'key-deleted'));
+    return seeOther(reply, withNotice(`${userPath(user)}${keptListQuery(request)}`, 'key-deleted'));
   });
 }

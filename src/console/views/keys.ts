@@ -23,6 +23,8 @@ export interface KeyList extends FormState {
   readonly keys: readonly KeyRow[];
   readonly days: readonly string[];
   readonly filter: KeyFilter;
+  /** This view's query (filter and page): key actions carry it, to come back to the same view. */
+  readonly view: string;
   readonly pager: PagerState;
   /** Keys the user holds in all, and the most they may hold. */
   readonly held: number;
@@ -72,8 +74,8 @@ function keyTable(token: string, list: KeyList, urls: KeyUrls): Html {
     const base = urls.key(key.id);
     const named = (verb: string) => html`${verb}<span class="skip"> ${key.description}</span>`;
     const toggle = key.enabled
-      ? actionButton(`${base}/disable`, token, named('Disable'))
-      : actionButton(`${base}/enable`, token, named('Enable'));
+      ? actionButton(`${base}/disable${list.view}`, token, named('Disable'))
+      : actionButton(`${base}/enable${list.view}`, token, named('Enable'));
     const isNew = key.id === list.highlight;
     return html`<tr id="key-${key.id}" data-key-id="${key.id}"${isNew ? html` class="new"` : ''}>
   <td class="description">${isNew ? html`<span class="badge new">new</span> ` : ''}<span class="text">${key.description}</span><div class="muted small">created ${when(key.createdAt)}</div></td>
@@ -83,7 +85,7 @@ function keyTable(token: string, list: KeyList, urls: KeyUrls): Html {
   <td class="num" data-label="Used" data-used-count="${key.usedCount}">${count(key.usedCount)}</td>
   <td data-label="Last used">${when(key.lastUsed)}</td>
   <td data-label="Last ${CHART_DAYS} days">${sparkline(list.days, daily)}</td>
-  <td class="actions">${toggle}<a class="button secondary" href="${base}/delete">${named('Delete')}</a></td>
+  <td class="actions">${toggle}<a class="button secondary" href="${base}/delete${list.view}">${named('Delete')}</a></td>
 </tr>`;
   });
   return html`<div class="table-scroll"><table id="keys" class="cards">

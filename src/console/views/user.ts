@@ -104,6 +104,8 @@ export function confirmDeleteKeyPage(
   frame: SignedInFrame,
   user: UserRecord,
   key: ApiKeyRecord,
+  /** The list view (filter and page) to return to, either way. */
+  view = '',
 ): Html {
   return confirmPage(frame, {
     section: 'users',
@@ -113,9 +115,9 @@ export function confirmDeleteKeyPage(
 <dt>Key</dt><dd><code class="key">${obfuscateKey(key.suffix)}</code></dd><dt>Used</dt><dd>${count(key.usedCount)} times</dd>`,
     consequence:
       'Clients using it will be refused at once. This cannot be undone; to stop it for a while, disable it instead.',
-    action: `/console/users/${user.id}/keys/${key.id}/delete`,
+    action: `/console/users/${user.id}/keys/${key.id}/delete${view}`,
     button: 'Delete key',
-    cancel: `/console/users/${user.id}`,
+    cancel: `/console/users/${user.id}${view}`,
   });
 }
 
