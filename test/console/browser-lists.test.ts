@@ -145,6 +145,16 @@ describe('the console’s lists, in Chromium', () => {
     expect(await page.locator('.pager span').textContent()).toBe('Page 8 of 8');
   });
 
+  it('shows the new user’s console password field only once GLOBAL_OWNER is ticked', async () => {
+    await page.goto(url('/console/users'));
+    await page.getByRole('link', { name: 'New user' }).click();
+    expect(page.url()).toMatch(/#new-user$/);
+    const password = page.getByLabel('Console password', { exact: true });
+    expect(await password.isVisible()).toBe(false);
+    await page.getByLabel(/GLOBAL_OWNER: may manage every user/).check();
+    expect(await password.isVisible()).toBe(true);
+  });
+
   it('shows no Copy button without JavaScript, and the key reveal still works', async () => {
     const plain = await browser.newContext({
       javaScriptEnabled: false,
