@@ -12,6 +12,7 @@ import {
   sql,
 } from 'kysely';
 import pg from 'pg';
+import { activityQueries } from './activity.js';
 import { consoleSessionQueries } from './console-sessions.js';
 import type { StoreContext } from './context.js';
 import { type DialectKit, postgresKit, sqliteKit } from './dialect.js';
@@ -198,6 +199,7 @@ export async function openStore(database: string, options: OpenStoreOptions = {}
     ...settingsQueries(ctx),
     ...orgQueries(ctx),
     ...userQueries(ctx),
+    ...activityQueries(ctx),
     ...keyQueries(ctx),
     ...usageQueries(ctx),
     ...consoleSessionQueries(ctx),

@@ -17,7 +17,6 @@ type UserQueries = Pick<
   | 'getUserByUsername'
   | 'listUsers'
   | 'listOrgUsers'
-  | 'userActivity'
   | 'setMembership'
   | 'setPasswordHash'
   | 'getPasswordHash'
@@ -293,42 +292,6 @@ export function userQueries(ctx: StoreContext): UserQueries {
               .executeTakeFirst(),
           ),
       );
-    },
-
-    async userActivity(userIds) {
-      if (userIds.length === 0) return [];
-      // Two grouped reads over indexed ranges, for one page of users.
-      const [keys, sessions] = await Promise.all([
-        db
-          .selectFrom('users')
-          .leftJoin('api_keys as k', 'k.user_id', 'users.id')
-          .select((eb) => [
-            'users.id',
-            'users.key_count',
-            eb.fn.max('k.last_used').$castTo<string | null>().as('last_used'),
-          ])
-          .where('users.id', 'in', userIds)
-          .groupBy(['users.id', 'users.key_count'])
-          .execute(),
-        db
-          .selectFrom('console_sessions')
-          .select((eb) => ['user_id', eb.fn.max('last_seen_at').as('last_seen')])
-          .where('user_id', 'in', userIds)
-          .groupBy('user_id')
-          .execute(),
-      ]);
-      const seen = new Map(sessions.map((row) => [row.user_id, row.last_seen]));
-      return keys.map((row) => {
-        const latest = [row.last_used, seen.get(row.id)]
-          .filter((t): t is string => typeof t === 'string')
-          .sort()
-          .at(-1);
-        return {
-          userId: row.id,
-          keyCount: Number(row.key_count),
-          ...(latest ? { lastActivity: latest } : {}),
-        };
-      });
     },
 
     setMembership(userId, orgId, roleName) {
