@@ -12,6 +12,7 @@ import {
   sql,
 } from 'kysely';
 import pg from 'pg';
+import { consoleLinkQueries } from './console-links.js';
 import { consoleSessionQueries } from './console-sessions.js';
 import type { StoreContext } from './context.js';
 import { type DialectKit, postgresKit, sqliteKit } from './dialect.js';
@@ -162,5 +163,6 @@ export async function openStore(database: string, options: OpenStoreOptions = {}
     ...keyQueries(ctx),
     ...usageQueries(ctx),
     ...consoleSessionQueries(ctx),
+    ...consoleLinkQueries(ctx),
   };
 }

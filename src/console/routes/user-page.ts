@@ -5,7 +5,8 @@ import type { ConsoleContext } from '../context.js';
 import { idParam, pageNum, sendPage, signedInFrame } from '../requests.js';
 import { lastDays, perDay } from '../usage-chart.js';
 import type { FormState } from '../views/forms.js';
-import { userPage } from '../views/user.js';
+import { myKeysPage } from '../views/my-keys.js';
+import { type UserView, userPage } from '../views/user.js';
 import type { OrgOptions } from '../views/users.js';
 
 const KEYS_PER_PAGE = 100;
@@ -18,30 +19,21 @@ export async function orgOptions(store: Store): Promise<OrgOptions> {
   return { orgs: page.items, orgsTotal: page.total ?? page.items.length };
 }
 
-/**
- * A user's page: their keys with usage, memberships and forms. Shown by GET, and again by
- * a refused POST with what was typed and what was wrong.
- */
-export async function sendUserPage(
+/** A page of the user's keys with their daily usage, and the key just generated if any. */
+async function keyRows(
   context: ConsoleContext,
   request: FastifyRequest,
-  reply: FastifyReply,
   user: UserRecord,
-  status = 200,
-  form: FormState = {},
-): Promise<FastifyReply> {
+  href: (pageNum: number) => string,
+): Promise<Pick<UserView, 'keys' | 'days' | 'pager' | 'reveal'>> {
   const { store, usage } = context.api;
   const n = pageNum(request);
   const days = lastDays(new Date());
-  const [page, orgs, hash] = await Promise.all([
-    store.listKeys(user.id, {
-      offset: (n - 1) * KEYS_PER_PAGE,
-      limit: KEYS_PER_PAGE,
-      includeCount: true,
-    }),
-    orgOptions(store),
-    store.getPasswordHash(user.username),
-  ]);
+  const page = await store.listKeys(user.id, {
+    offset: (n - 1) * KEYS_PER_PAGE,
+    limit: KEYS_PER_PAGE,
+    includeCount: true,
+  });
   const stored = page.items;
   const series = perDay(
     await store.dailyUsage(
@@ -60,6 +52,32 @@ export async function sendUserPage(
   });
   const signedIn = request.signedIn;
   const reveal = signedIn && (await context.reveals.take(signedIn.id, user.id));
+  return {
+    keys,
+    days,
+    pager: { pageNum: n, itemsPerPage: KEYS_PER_PAGE, total: page.total ?? 0, href },
+    ...(reveal ? { reveal } : {}),
+  };
+}
+
+/**
+ * A user's page: their keys with usage, memberships and forms. Shown by GET, and again by
+ * a refused POST with what was typed and what was wrong.
+ */
+export async function sendUserPage(
+  context: ConsoleContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  user: UserRecord,
+  status = 200,
+  form: FormState = {},
+): Promise<FastifyReply> {
+  const { store } = context.api;
+  const [rows, orgs, hash] = await Promise.all([
+    keyRows(context, request, user, (p) => `/console/users/${user.id}?pageNum=${p}`),
+    orgOptions(store),
+    store.getPasswordHash(user.username),
+  ]);
   return sendPage(
     reply,
     status,
@@ -67,17 +85,28 @@ export async function sendUserPage(
       user,
       hasPassword: hash !== undefined,
       ...orgs,
-      keys,
-      days,
-      pager: {
-        pageNum: n,
-        itemsPerPage: KEYS_PER_PAGE,
-        total: page.total ?? 0,
-        href: (p) => `/console/users/${user.id}?pageNum=${p}`,
-      },
-      reveal,
+      ...rows,
       ...form,
     }),
+  );
+}
+
+/** "My keys": the signed-in user's own keys, whoever they are. */
+export async function sendMyKeysPage(
+  context: ConsoleContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status = 200,
+  form: FormState = {},
+): Promise<FastifyReply> {
+  const frame = signedInFrame(context, request);
+  const user = frame.user;
+  if (!user) throw new Error('a protected console route ran without a user');
+  const rows = await keyRows(context, request, user, (p) => `/console/keys?pageNum=${p}`);
+  return sendPage(
+    reply,
+    status,
+    myKeysPage(frame, { user, hasPassword: true, orgs: [], orgsTotal: 0, ...rows, ...form }),
   );
 }
 

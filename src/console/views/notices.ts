@@ -23,6 +23,8 @@ const MESSAGES = {
     'GLOBAL_OWNER revoked: this user may act on themselves only, and no longer sign in here.',
   'password-set': 'Console password set.',
   'profile-saved': 'Profile saved.',
+  'password-chosen': 'Your password is set and you are signed in. Generate your API keys here.',
+  'own-password-changed': 'Password changed; your other console sessions have ended.',
 } as const;
 
 export type NoticeCode = keyof typeof MESSAGES;

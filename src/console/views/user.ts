@@ -27,9 +27,9 @@ export interface UserView extends FormState, OrgOptions {
   readonly reveal?: Reveal;
 }
 
-type SignedInFrame = Frame & { csrfToken: string };
+export type SignedInFrame = Frame & { csrfToken: string };
 
-function revealPanel(reveal: Reveal, user: UserRecord): Html {
+export function revealPanel(reveal: Reveal, user: UserRecord): Html {
   return html`<section class="reveal" aria-labelledby="new-key-title" id="new-key-panel" tabindex="-1">
   <h2 id="new-key-title">New API key: copy it now</h2>
   <p><strong>This is the only time the full key is shown.</strong> keyward does not store it and
@@ -74,7 +74,7 @@ function keysTable(frame: SignedInFrame, view: UserView): Html {
   <tbody>${rows}</tbody></table></div>`;
 }
 
-type Section = (frame: SignedInFrame, view: UserView) => Html;
+export type Section = (frame: SignedInFrame, view: UserView) => Html;
 
 const facts: Section = (_frame, { user, hasPassword }) => html`<dl class="facts panel">
   <dt>ID</dt><dd><code>${user.id}</code></dd>
@@ -101,7 +101,7 @@ const profile: Section = (frame, { user, values, problems = {} }) => {
 </details>`;
 };
 
-const keys: Section = (frame, view) => html`<h2>API keys</h2>
+export const keys: Section = (frame, view) => html`<h2>API keys</h2>
 <form class="grid-form panel" method="post" action="/console/users/${view.user.id}/keys">${csrf(frame.csrfToken)}
   ${field({ name: 'description', label: 'Description', required: true, maxLength: MAX_DESCRIPTION_LENGTH, hint: 'what the key is for' }, view.values, view.problems)}
   <div><button type="submit">Generate key</button></div>

@@ -1,0 +1,88 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hashPassword, passwordProblem, verifyPassword } from '../../domain/passwords.js';
+import { ThrottleUnavailable } from '../../domain/throttle.js';
+import {
+  MAX_PROFILE_LENGTH,
+  PROFILE_FIELDS,
+  profileProblems,
+  updateProfile,
+} from '../../domain/users.js';
+import type { ConsoleContext } from '../context.js';
+import { publicForms } from '../public-forms.js';
+import { fields, seeOther, sendPage, signedInFrame } from '../requests.js';
+import type { FormState } from '../views/forms.js';
+import { withNotice } from '../views/notices.js';
+import { profilePage } from '../views/profile.js';
+import { sendMyKeysPage } from './user-page.js';
+
+/** What every signed-in user has: "My keys" and their own profile. */
+export function selfRoutes(scope: FastifyInstance, context: ConsoleContext): void {
+  const { store, users, throttle } = context.api;
+  const forms = publicForms(context);
+  const me = (request: FastifyRequest) => {
+    const user = request.signedIn?.user;
+    if (!user) throw new Error('a protected console route ran without a session');
+    return user;
+  };
+  const profile = (request: FastifyRequest, reply: FastifyReply, status: number, form: FormState) =>
+    sendPage(reply, status, profilePage(signedInFrame(context, request), form));
+
+  scope.get('/keys', (request, reply) => sendMyKeysPage(context, request, reply));
+  scope.get('/profile', (request, reply) => profile(request, reply, 200, {}));
+
+  scope.post('/profile', async (request, reply) => {
+    const user = me(request);
+    const form = fields(request.body, PROFILE_FIELDS);
+    const tooLong = profileProblems(form);
+    if (tooLong.length > 0) {
+      const problems = Object.fromEntries(
+        tooLong.map((name) => [name, `At most ${MAX_PROFILE_LENGTH} characters.`]),
+      );
+      return profile(request, reply, 400, { values: form, problems });
+    }
+    const updated = await updateProfile(store, user.id, {
+      firstName: form.firstName.trim(),
+      lastName: form.lastName.trim(),
+      emailAddress: form.emailAddress.trim(),
+    });
+    if (!updated.ok) return profile(request, reply, 400, { values: form });
+    users.invalidate(user.username, updated.revision);
+    return seeOther(reply, withNotice('/console/profile', 'profile-saved'));
+  });
+
+  // Asks for the current password, so a session left open cannot take the account over;
+  // guesses count against the same throttle as sign-ins.
+  scope.post('/profile/password', async (request, reply) => {
+    const user = me(request);
+    const form = fields(request.body, ['current', 'password', 'confirm']);
+    const refuse = (status: number, problems: Record<string, string>) =>
+      profile(request, reply, status, { problems });
+    const attempt = await Promise.resolve()
+      .then(() => throttle.attempt([`console-user:${user.username}`]))
+      .catch((error: unknown) => {
+        if (error instanceof ThrottleUnavailable) return undefined;
+        throw error;
+      });
+    if (attempt === undefined) {
+      return refuse(503, { current: 'Passwords cannot be checked now. Try again in a moment.' });
+    }
+    if (attempt.kind === 'refused') {
+      reply.header('retry-after', String(attempt.retryAfter));
+      return refuse(429, {
+        current: `Too many wrong passwords. Try again in ${attempt.retryAfter} seconds.`,
+      });
+    }
+    const hash = await store.getPasswordHash(user.username);
+    if (!hash || !(await verifyPassword(form.current, hash))) {
+      return refuse(403, { current: 'That is not your current password.' });
+    }
+    attempt.ticket.succeed();
+    const weak = passwordProblem(form.password);
+    if (weak) return refuse(400, { password: `Not accepted: ${weak}.` });
+    if (form.password !== form.confirm)
+      return refuse(400, { confirm: 'The two passwords differ.' });
+    await store.setPasswordHash(user.username, await hashPassword(form.password));
+    // Every session of the account ended with it; this browser gets a new one.
+    return forms.signIn(reply, user, withNotice('/console/profile', 'own-password-changed'));
+  });
+}
