@@ -11,6 +11,7 @@ import {
   withCommonOptions,
   withStore,
 } from './common.js';
+import { addLinkCommands } from './links.js';
 import { CliError, emit, table } from './output.js';
 import { addRoleCommands } from './roles.js';
 
@@ -147,5 +148,6 @@ export function usersCommand(): Command {
     );
 
   addRoleCommands(users);
+  addLinkCommands(users);
   return users;
 }

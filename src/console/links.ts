@@ -11,6 +11,12 @@ const HOUR_MS = 3_600_000;
 /** The page both kinds of link open; the token travels as `token=`, which logs redact. */
 export const LINK_PATH = '/console/welcome';
 
+/**
+ * A link waits for its one showing in the key reveals' sealed store, under this in place of
+ * a key id, so it is never written in plaintext either.
+ */
+export const LINK_REVEAL_ID = 'console-link';
+
 export interface IssuedLink {
   /** The whole link, token included: shown once to whoever issued it, stored nowhere. */
   readonly url: string;

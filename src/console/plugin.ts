@@ -8,6 +8,7 @@ import { KeyReveals } from './key-reveals.js';
 import { frameOf, homeOf, safeNext, seeOther, sendPage, text } from './requests.js';
 import { adminOnly } from './routes/admin-only.js';
 import { keyRoutes } from './routes/keys.js';
+import { linkRoutes } from './routes/links.js';
 import { orgRoutes } from './routes/orgs.js';
 import { roleRoutes } from './routes/roles.js';
 import { selfRoutes } from './routes/self.js';
@@ -135,6 +136,7 @@ async function consoleScope(scope: FastifyInstance, context: ConsoleContext): Pr
       orgRoutes(adminScope, context);
       userRoutes(adminScope, context);
       roleRoutes(adminScope, context);
+      linkRoutes(adminScope, context);
     });
   });
 }

@@ -2,9 +2,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { UserRecord } from '../../domain/records.js';
 import type { Store } from '../../store/store.js';
 import type { ConsoleContext } from '../context.js';
+import type { Reveal } from '../key-reveals.js';
+import { LINK_REVEAL_ID } from '../links.js';
 import { idParam, pageNum, sendPage, signedInFrame } from '../requests.js';
 import { lastDays, perDay } from '../usage-chart.js';
 import type { FormState } from '../views/forms.js';
+import type { IssuedLinkView } from '../views/link-panel.js';
 import { myKeysPage } from '../views/my-keys.js';
 import { type UserView, userPage } from '../views/user.js';
 import type { OrgOptions } from '../views/users.js';
@@ -25,7 +28,7 @@ async function keyRows(
   request: FastifyRequest,
   user: UserRecord,
   href: (pageNum: number) => string,
-): Promise<Pick<UserView, 'keys' | 'days' | 'pager' | 'reveal'>> {
+): Promise<Pick<UserView, 'keys' | 'days' | 'pager'>> {
   const { store, usage } = context.api;
   const n = pageNum(request);
   const days = lastDays(new Date());
@@ -50,14 +53,26 @@ async function keyRows(
     daily[daily.length - 1] = (daily.at(-1) ?? 0) + live.usedCount - key.usedCount;
     return { key: live, daily };
   });
-  const signedIn = request.signedIn;
-  const reveal = signedIn && (await context.reveals.take(signedIn.id, user.id));
   return {
     keys,
     days,
     pager: { pageNum: n, itemsPerPage: KEYS_PER_PAGE, total: page.total ?? 0, href },
-    ...(reveal ? { reveal } : {}),
   };
+}
+
+/**
+ * What this session left to show once on the user's page: a new key, or (sealed the same
+ * way) a console link just issued.
+ */
+async function pendingReveal(
+  context: ConsoleContext,
+  request: FastifyRequest,
+  user: UserRecord,
+): Promise<{ reveal?: Reveal; link?: IssuedLinkView }> {
+  const signedIn = request.signedIn;
+  const reveal = signedIn && (await context.reveals.take(signedIn.id, user.id));
+  if (!reveal) return {};
+  return reveal.keyId === LINK_REVEAL_ID ? { link: { url: reveal.key } } : { reveal };
 }
 
 /**
@@ -73,10 +88,11 @@ export async function sendUserPage(
   form: FormState = {},
 ): Promise<FastifyReply> {
   const { store } = context.api;
-  const [rows, orgs, hash] = await Promise.all([
+  const [rows, orgs, hash, pending] = await Promise.all([
     keyRows(context, request, user, (p) => `/console/users/${user.id}?pageNum=${p}`),
     orgOptions(store),
     store.getPasswordHash(user.username),
+    pendingReveal(context, request, user),
   ]);
   return sendPage(
     reply,
@@ -86,6 +102,7 @@ export async function sendUserPage(
       hasPassword: hash !== undefined,
       ...orgs,
       ...rows,
+      ...pending,
       ...form,
     }),
   );
@@ -102,11 +119,22 @@ export async function sendMyKeysPage(
   const frame = signedInFrame(context, request);
   const user = frame.user;
   if (!user) throw new Error('a protected console route ran without a user');
-  const rows = await keyRows(context, request, user, (p) => `/console/keys?pageNum=${p}`);
+  const [rows, { reveal }] = await Promise.all([
+    keyRows(context, request, user, (p) => `/console/keys?pageNum=${p}`),
+    pendingReveal(context, request, user),
+  ]);
   return sendPage(
     reply,
     status,
-    myKeysPage(frame, { user, hasPassword: true, orgs: [], orgsTotal: 0, ...rows, ...form }),
+    myKeysPage(frame, {
+      user,
+      hasPassword: true,
+      orgs: [],
+      orgsTotal: 0,
+      ...rows,
+      ...(reveal ? { reveal } : {}),
+      ...form,
+    }),
   );
 }
 

@@ -17,6 +17,7 @@ import type { FormState } from '../views/forms.js';
 import { withNotice } from '../views/notices.js';
 import { confirmDeleteUserPage } from '../views/user.js';
 import { usersPage } from '../views/users.js';
+import { issueLinkFor } from './links.js';
 import { notOnYourself, userNotFound } from './refusals.js';
 import { orgOptions, sendUserPage, userOf } from './user-page.js';
 
@@ -101,7 +102,12 @@ export function userRoutes(scope: FastifyInstance, context: ConsoleContext): voi
       });
       if (created.ok) {
         users.invalidate(created.value.username, created.revision);
-        return seeOther(reply, withNotice(`/console/users/${created.value.id}`, 'user-created'));
+        const path = `/console/users/${created.value.id}`;
+        // Without a password, the new user gets in by an invitation, never by a handed-over secret.
+        if (!form.password && (await issueLinkFor(context, request, created.value))) {
+          return seeOther(reply, `${withNotice(path, 'user-invited')}#new-link-panel`);
+        }
+        return seeOther(reply, withNotice(path, 'user-created'));
       }
       if (created.error === 'username-taken') problems.username = 'That username is taken.';
       else if (created.error === 'org-not-found')

@@ -23,6 +23,10 @@ const MESSAGES = {
     'GLOBAL_OWNER revoked: this user may act on themselves only, and no longer sign in here.',
   'password-set': 'Console password set.',
   'profile-saved': 'Profile saved.',
+  'link-issued':
+    'Link issued; any earlier one no longer works. Send it now: it is shown only once.',
+  'user-invited':
+    'User created, with an invitation link below: send it to them, so they choose a password and generate their own keys.',
   'password-chosen': 'Your password is set and you are signed in. Generate your API keys here.',
   'own-password-changed': 'Password changed; your other console sessions have ended.',
 } as const;

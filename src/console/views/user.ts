@@ -9,6 +9,7 @@ import { confirmPage } from './confirm.js';
 import { count, when } from './format.js';
 import { actionButton, csrf, type FormState, field, select } from './forms.js';
 import { type Frame, page } from './layout.js';
+import { consoleAccess, type IssuedLinkView } from './link-panel.js';
 import { type PagerState, pager } from './pager.js';
 import { type OrgOptions, orgField, roleChoices, roleNames } from './users.js';
 
@@ -25,6 +26,8 @@ export interface UserView extends FormState, OrgOptions {
   readonly days: readonly string[];
   readonly pager: PagerState;
   readonly reveal?: Reveal;
+  /** A console link just issued, shown to its issuer once. */
+  readonly link?: IssuedLinkView;
 }
 
 export type SignedInFrame = Frame & { csrfToken: string };
@@ -109,6 +112,15 @@ export const keys: Section = (frame, view) => html`<h2>API keys</h2>
 ${keysTable(frame, view)}
 ${pager(view.pager)}`;
 
+// A key generated here is shown to the administrator: right for a service account, wrong
+// for a person, who should generate their own on "My keys".
+const serviceKeys: Section = (frame, { user }) =>
+  frame.user?.id === user.id
+    ? html``
+    : html`<p class="notice" id="service-keys">Keys generated on this page are shown to you, not to
+${user.username}: use it for <strong>service accounts</strong>. A person generates their own keys
+on "My keys" after accepting an invitation (Console access, below).</p>`;
+
 const memberships: Section = (frame, { user, orgs, orgsTotal, values, problems }) => {
   const orgName = new Map(orgs.map((org) => [org.id, org.name]));
   const base = `/console/users/${user.id}/memberships`;
@@ -168,7 +180,7 @@ export function userPage(frame: SignedInFrame, view: UserView): Html {
     html`<p><a href="/console/users">← Users</a></p>
 <h1>${user.username}</h1>
 ${view.reveal ? revealPanel(view.reveal, user) : ''}
-${[facts, profile, keys, memberships, globalRole, password, deletion].map((section) => section(frame, view))}`,
+${[facts, profile, serviceKeys, keys, memberships, globalRole, consoleAccess, password, deletion].map((section) => section(frame, view))}`,
   );
 }
 
