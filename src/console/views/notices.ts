@@ -18,9 +18,8 @@ const MESSAGES = {
   'membership-set': 'Membership saved.',
   'membership-removed': 'Removed from the organization.',
   'global-owner-granted':
-    'GLOBAL_OWNER granted: this user may act on every user, and sign in here with a console password.',
-  'global-owner-revoked':
-    'GLOBAL_OWNER revoked: this user may act on themselves only, and no longer sign in here.',
+    'GLOBAL_OWNER granted: this user may act on every user, here and through the API.',
+  'global-owner-revoked': 'GLOBAL_OWNER revoked: this user may act on their own keys only.',
   'password-set': 'Console password set.',
   'profile-saved': 'Profile saved.',
   'link-issued':

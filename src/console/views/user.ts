@@ -149,11 +149,11 @@ ${
 const globalRole: Section = (frame, { user }) => {
   const base = `/console/users/${user.id}/global-owner`;
   const body = !user.globalRoles.includes('GLOBAL_OWNER')
-    ? html`<p>Not a GLOBAL_OWNER: may act on their own keys only, and cannot sign in here.</p>
+    ? html`<p>Not a GLOBAL_OWNER: may act on their own keys only.</p>
   ${actionButton(`${base}/grant`, frame.csrfToken, 'Make GLOBAL_OWNER')}`
     : frame.user?.id === user.id
       ? html`<p>GLOBAL_OWNER. This is your own account: another administrator can revoke it.</p>`
-      : html`<p>GLOBAL_OWNER: may act on every user through the API, and sign in here with a console password.</p>
+      : html`<p>GLOBAL_OWNER: may act on every user, here and through the API.</p>
   ${actionButton(`${base}/revoke`, frame.csrfToken, 'Revoke GLOBAL_OWNER', 'danger')}`;
   return html`<h2>Global role</h2><div class="panel" id="global-role">${body}</div>`;
 };
