@@ -7,6 +7,7 @@ import { type ConsoleContext, cookieNames } from './context.js';
 import { KeyReveals } from './key-reveals.js';
 import { frameOf, homeOf, safeNext, seeOther, sendPage, text } from './requests.js';
 import { adminOnly } from './routes/admin-only.js';
+import { keyDescriptionRoutes } from './routes/key-description.js';
 import { keyRoutes } from './routes/keys.js';
 import { linkRoutes } from './routes/links.js';
 import { orgRoutes } from './routes/orgs.js';
@@ -128,6 +129,7 @@ async function consoleScope(scope: FastifyInstance, context: ConsoleContext): Pr
       );
     });
     keyRoutes(protectedScope, context);
+    keyDescriptionRoutes(protectedScope, context);
     selfRoutes(protectedScope, context);
     await protectedScope.register(async (adminScope) => {
       adminScope.addHook('preHandler', async (request, reply) =>

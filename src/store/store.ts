@@ -184,6 +184,12 @@ export interface Store {
     keyId: ObjectId,
     enabled: boolean,
   ): Promise<Written<ApiKeyRecord, 'key-not-found'>>;
+  /** The cached credentials carry descriptions too, so this bumps the revision as well. */
+  setKeyDescription(
+    userId: ObjectId,
+    keyId: ObjectId,
+    description: string,
+  ): Promise<Written<ApiKeyRecord, 'key-not-found'>>;
   deleteKey(userId: ObjectId, keyId: ObjectId): Promise<Written<void, 'key-not-found'>>;
 
   /** The hot path's only read, done on a cache miss. */

@@ -66,6 +66,30 @@ describe('the console for a user who is not an administrator', () => {
     expect(await api.service.store.getKey(api.alice.user.id, id as string)).toBeUndefined();
   });
 
+  it('edits a key’s description on its own page, refusing an empty one', async () => {
+    const key = `/console/users/${api.alice.user.id}/keys/${api.alice.keyId}`;
+    const page = await alice.get(`${key}/edit`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Edit key description');
+    const empty = await alice.post(`${key}/description`, { _csrf: alice.csrf, description: ' ' });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.body).toContain('Say what the key is for.');
+    const saved = await alice.post(`${key}/description`, {
+      _csrf: alice.csrf,
+      description: 'CI deploys',
+    });
+    expect(saved.headers.location).toBe('/console/keys?notice=key-renamed');
+    const stored = await api.service.store.getKey(api.alice.user.id, api.alice.keyId);
+    expect(stored?.description).toBe('CI deploys');
+    expect((await alice.get('/console/keys')).body).toContain('CI deploys');
+    const forged = await alice.post(`${key}/description`, { _csrf: 'x', description: 'forged' });
+    expect(forged.statusCode).toBe(403);
+    const bobs = `/console/users/${api.bob.user.id}/keys/${api.bob.keyId}`;
+    expect((await alice.get(`${bobs}/edit`)).statusCode).toBe(404);
+    const theirs = await alice.post(`${bobs}/description`, { _csrf: alice.csrf, description: 'x' });
+    expect(theirs.statusCode).toBe(404);
+  });
+
   it('keeps a refused description on "My keys", with the reason', async () => {
     const refused = await alice.post(`/console/users/${api.alice.user.id}/keys`, {
       _csrf: alice.csrf,

@@ -1,12 +1,10 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { mayManageKeysOf } from '../../domain/access.js';
-import { issueKey, MAX_DESCRIPTION_LENGTH } from '../../domain/keys.js';
-import type { UserRecord } from '../../domain/records.js';
+import type { FastifyInstance } from 'fastify';
+import { issueKey } from '../../domain/keys.js';
 import type { ConsoleContext } from '../context.js';
 import { idParam, seeOther, sendPage, signedInFrame, text } from '../requests.js';
 import { withNotice } from '../views/notices.js';
 import { confirmDeleteKeyPage } from '../views/user.js';
-import { notFound } from './refusals.js';
+import { descriptionProblem, keyOwners } from './key-owners.js';
 import { sendMyKeysPage, sendUserPage } from './user-page.js';
 
 /**
@@ -16,21 +14,7 @@ import { sendMyKeysPage, sendUserPage } from './user-page.js';
 export function keyRoutes(scope: FastifyInstance, context: ConsoleContext): void {
   const { store, users, usage } = context.api;
 
-  const keyNotFound = (request: FastifyRequest, reply: FastifyReply, user: UserRecord) =>
-    notFound(context, request, reply, `${user.username} has no such key`);
-  // One's own keys live on "My keys"; an administrator manages another user's on their page.
-  const userPath = (request: FastifyRequest, user: UserRecord) =>
-    user.id === request.signedIn?.user.id ? '/console/keys' : `/console/users/${user.id}`;
-  // Decided before the lookup, from the path's id alone: another user's keys are "not
-  // found" to a non-administrator, whether or not that user exists.
-  const userOf = (request: FastifyRequest) => {
-    const actor = request.signedIn?.user;
-    const userId = idParam(request, 'userId');
-    if (!actor || !userId || !mayManageKeysOf(actor, userId)) return undefined;
-    return userId === actor.id ? actor : store.getUserById(userId);
-  };
-  const userNotFound = (request: FastifyRequest, reply: FastifyReply) =>
-    notFound(context, request, reply, 'There is no user with that id');
+  const { userOf, userPath, userNotFound, keyNotFound } = keyOwners(context);
 
   scope.post('/users/:userId/keys', async (request, reply) => {
     const user = await userOf(request);
@@ -42,10 +26,8 @@ export function keyRoutes(scope: FastifyInstance, context: ConsoleContext): void
         ? sendMyKeysPage(context, request, reply, status, form)
         : sendUserPage(context, request, reply, user, status, form);
     };
-    if (description.trim() === '') return refuse(400, 'Say what the key is for.');
-    if (description.length > MAX_DESCRIPTION_LENGTH) {
-      return refuse(400, `At most ${MAX_DESCRIPTION_LENGTH} characters.`);
-    }
+    const problem = descriptionProblem(description);
+    if (problem) return refuse(400, problem);
     const issued = await issueKey(store, {
       user,
       description,

@@ -14,6 +14,7 @@ const MESSAGES = {
   'key-enabled': 'Key enabled: it authenticates again.',
   'key-disabled': 'Key disabled: requests made with it are refused until it is enabled.',
   'key-deleted': 'Key deleted.',
+  'key-renamed': 'Key description saved.',
   'user-deleted': 'User deleted, with their keys.',
   'membership-set': 'Membership saved.',
   'membership-removed': 'Removed from the organization.',

@@ -67,7 +67,7 @@ function keysTable(frame: SignedInFrame, view: UserView): Html {
   <td class="num" data-label="Used" data-used-count="${key.usedCount}">${count(key.usedCount)}</td>
   <td data-label="Last used">${when(key.lastUsed)}</td>
   <td data-label="Last ${CHART_DAYS} days">${sparkline(view.days, daily)}</td>
-  <td class="actions">${toggle}<a class="button secondary" href="${base}/${key.id}/delete">Delete<span class="skip"> ${key.description}</span></a></td>
+  <td class="actions">${toggle}<a class="button secondary" href="${base}/${key.id}/edit">Edit<span class="skip"> ${key.description}</span></a><a class="button secondary" href="${base}/${key.id}/delete">Delete<span class="skip"> ${key.description}</span></a></td>
 </tr>`;
   });
   return html`<div class="table-scroll"><table id="keys">
