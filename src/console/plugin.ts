@@ -10,6 +10,7 @@ import { adminOnly } from './routes/admin-only.js';
 import { keyDescriptionRoutes } from './routes/key-description.js';
 import { keyRoutes } from './routes/keys.js';
 import { linkRoutes } from './routes/links.js';
+import { orgMemberRoutes } from './routes/org-members.js';
 import { orgRoutes } from './routes/orgs.js';
 import { roleRoutes } from './routes/roles.js';
 import { selfRoutes } from './routes/self.js';
@@ -131,6 +132,7 @@ async function consoleScope(scope: FastifyInstance, context: ConsoleContext): Pr
     keyRoutes(protectedScope, context);
     keyDescriptionRoutes(protectedScope, context);
     selfRoutes(protectedScope, context);
+    orgMemberRoutes(protectedScope, context);
     await protectedScope.register(async (adminScope) => {
       adminScope.addHook('preHandler', async (request, reply) =>
         adminOnly(context, request, reply),

@@ -56,7 +56,7 @@ export function homeOf(user: UserRecord): string {
  * one (the sign-in form's default is the users list), then their home.
  */
 export function landingFor(user: UserRecord, next: string): string {
-  const own = /^\/console\/(keys|profile)(\/|\?|$)/.test(next);
+  const own = /^\/console\/(keys|profile|org-members)(\/|\?|$)/.test(next);
   return mayAdminister(user) || own ? next : homeOf(user);
 }
 

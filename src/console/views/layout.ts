@@ -3,7 +3,7 @@ import type { UserRecord } from '../../domain/records.js';
 import type { ConsoleAssets } from '../assets.js';
 import { type Fragment, type Html, html } from '../html.js';
 
-export type Section = 'users' | 'orgs' | 'keys' | 'profile';
+export type Section = 'users' | 'orgs' | 'org-members' | 'keys' | 'profile';
 
 /** What every page's frame needs beyond its own content. */
 export interface Frame {
@@ -37,7 +37,8 @@ function navigation(frame: Frame): Html {
   const admin = mayAdminister(frame.user);
   const links = [
     admin ? link('users', 'Users') : '',
-    admin || ownedOrgIds(frame.user).length > 0 ? link('orgs', 'Organizations') : '',
+    admin ? link('orgs', 'Organizations') : '',
+    !admin && ownedOrgIds(frame.user).length > 0 ? link('org-members', 'My organizations') : '',
     link('keys', 'My keys'),
   ];
   return html`<nav aria-label="Main">${links}</nav>

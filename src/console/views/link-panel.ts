@@ -9,7 +9,7 @@ export interface IssuedLinkView {
   readonly url: string;
 }
 
-function linkPanel(link: IssuedLinkView, user: UserRecord): Html {
+export function linkPanel(link: IssuedLinkView, user: UserRecord): Html {
   return html`<section class="reveal" aria-labelledby="new-link-title" id="new-link-panel" tabindex="-1">
   <h2 id="new-link-title">Link for ${user.username}: send it now</h2>
   <p><strong>This is the only time the link is shown.</strong> Send it to ${user.username} by a
