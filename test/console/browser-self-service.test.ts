@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueConsoleLink } from '../../src/console/links.js';
+import { newObjectId } from '../../src/domain/ids.js';
+import { toTimestamp } from '../../src/domain/time.js';
 import { openStore } from '../../src/store/open-store.js';
 import { curl } from '../e2e/fixture.js';
 import { accessibilityViolations, launchChromium, SCREENSHOTS } from '../support/browser.js';
@@ -120,8 +122,28 @@ describe('self-service keys and invitations, in Chromium', () => {
     const url = `${server.url}/api/atlas/v1.0/users/${devId}/keys`;
     expect(curl(['--digest', '-u', `${DEV.username}:${key}`, url]).status).toBe(200);
     newPages.push(dev.url().replace('#new-key-panel', ''), `${server.url}/console/profile`);
-    const deletePath = await dev.locator('#keys a').first().getAttribute('href');
-    newPages.push(`${server.url}${deletePath}`);
+    for (const link of await dev.locator('#keys a').all()) {
+      newPages.push(`${server.url}${await link.getAttribute('href')}`);
+    }
+  });
+
+  it('shows an ORG_OWNER their organizations, with members to manage and no keys', async () => {
+    const store = await openStore(server.database);
+    const orgId = newObjectId();
+    await store.createOrg({ id: orgId, name: 'Platform team', createdAt: toTimestamp() });
+    await store.setMembership(devId, orgId, 'ORG_OWNER');
+    await store.close();
+    await dev.goto(`${server.url}/console/org-members`);
+    await dev.getByRole('link', { name: 'Platform team' }).click();
+    await dev.getByLabel('Username').fill('teammate@example.com');
+    await dev.getByRole('button', { name: 'Create and invite new user' }).click();
+    await dev.waitForURL(/notice=user-invited/);
+    expect(await dev.locator('#new-link').textContent()).toMatch(/\/console\/welcome\?token=/);
+    expect(await dev.locator('#members').textContent()).toContain('teammate@example.com');
+    newPages.push(
+      `${server.url}/console/org-members`,
+      `${server.url}/console/org-members/${orgId}`,
+    );
   });
 
   it('never shows that key on the administrator’s pages', async () => {
