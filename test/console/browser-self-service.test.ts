@@ -67,7 +67,7 @@ describe('self-service keys and invitations, in Chromium', () => {
     await admin.waitForURL(/\/console\/users$/);
     await admin.getByLabel('Username').fill(DEV.username);
     await admin.getByRole('button', { name: 'Create user' }).click();
-    await admin.waitForURL(/notice=user-invited#new-link-panel$/);
+    await admin.waitForURL(/notice=user-created$/);
     devId = /\/console\/users\/([0-9a-f]{24})/.exec(admin.url())?.[1] ?? '';
     link = (await admin.locator('#new-link').textContent()) ?? '';
     expect(link).toMatch(new RegExp(`^${server.url}/console/welcome\\?token=[\\w-]{43}$`));
@@ -122,9 +122,14 @@ describe('self-service keys and invitations, in Chromium', () => {
     const url = `${server.url}/api/atlas/v1.0/users/${devId}/keys`;
     expect(curl(['--digest', '-u', `${DEV.username}:${key}`, url]).status).toBe(200);
     newPages.push(dev.url().replace('#new-key-panel', ''), `${server.url}/console/profile`);
-    for (const link of await dev.locator('#keys a').all()) {
-      newPages.push(`${server.url}${await link.getAttribute('href')}`);
-    }
+    const deletePath = await dev.locator('#keys a').first().getAttribute('href');
+    await dev.getByRole('button', { name: 'Rename key…' }).click();
+    await dev.waitForURL(/\/keys\/[0-9a-f]{24}\/edit$/);
+    newPages.push(`${server.url}${deletePath}`, dev.url());
+    await dev.getByLabel('Description').fill('my work laptop');
+    await dev.getByRole('button', { name: 'Save description' }).click();
+    await dev.waitForURL(/\/console\/keys\?notice=key-renamed$/);
+    expect(await dev.locator('#keys').textContent()).toContain('my work laptop');
   });
 
   it('shows an ORG_OWNER their organizations, with members to manage and no keys', async () => {

@@ -49,8 +49,8 @@ describe('console invitation and reset links', () => {
     });
     expect(created.statusCode).toBe(303);
     const userPage = created.headers.location as string;
-    expect(userPage).toMatch(/\/console\/users\/[0-9a-f]{24}\?notice=user-invited#new-link-panel$/);
-    const shown = await admin.get(userPage.replace('#new-link-panel', ''));
+    expect(userPage).toMatch(/\/console\/users\/[0-9a-f]{24}\?notice=user-created$/);
+    const shown = await admin.get(userPage);
     const link = LINK.exec(shown.body)?.[1] ?? '';
     expect(link).toMatch(/^http:\/\/localhost(:\d+)?\/console\/welcome\?token=[\w-]{43}$/);
     expect((await admin.get(userPage)).body).not.toContain(link);

@@ -68,6 +68,11 @@ describe('the console for a user who is not an administrator', () => {
 
   it('edits a key’s description on its own page, refusing an empty one', async () => {
     const key = `/console/users/${api.alice.user.id}/keys/${api.alice.keyId}`;
+    expect((await alice.get('/console/keys')).body).toContain(
+      `<option value="${api.alice.keyId}">`,
+    );
+    const picked = await alice.get(`/console/keys/edit?key=${api.alice.keyId}`);
+    expect(picked.headers.location).toBe(`${key}/edit`);
     const page = await alice.get(`${key}/edit`);
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Edit key description');

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isObjectId } from '../../domain/ids.js';
 import { hashPassword, passwordProblem, verifyPassword } from '../../domain/passwords.js';
 import { ThrottleUnavailable } from '../../domain/throttle.js';
 import {
@@ -9,7 +10,7 @@ import {
 } from '../../domain/users.js';
 import type { ConsoleContext } from '../context.js';
 import { publicForms } from '../public-forms.js';
-import { fields, seeOther, sendPage, signedInFrame } from '../requests.js';
+import { fields, seeOther, sendPage, signedInFrame, text } from '../requests.js';
 import type { FormState } from '../views/forms.js';
 import { withNotice } from '../views/notices.js';
 import { profilePage } from '../views/profile.js';
@@ -28,6 +29,12 @@ export function selfRoutes(scope: FastifyInstance, context: ConsoleContext): voi
     sendPage(reply, status, profilePage(signedInFrame(context, request), form));
 
   scope.get('/keys', (request, reply) => sendMyKeysPage(context, request, reply));
+  // The rename form on My keys picks a key by a GET, without script: on to its own page.
+  scope.get('/keys/edit', async (request, reply) => {
+    const key = text(request.query, 'key');
+    if (!isObjectId(key)) return seeOther(reply, '/console/keys');
+    return seeOther(reply, `/console/users/${me(request).id}/keys/${key}/edit`);
+  });
   scope.get('/profile', (request, reply) => profile(request, reply, 200, {}));
 
   scope.post('/profile', async (request, reply) => {

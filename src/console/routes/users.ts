@@ -103,11 +103,12 @@ export function userRoutes(scope: FastifyInstance, context: ConsoleContext): voi
       if (created.ok) {
         users.invalidate(created.value.username, created.revision);
         const path = `/console/users/${created.value.id}`;
-        // Without a password, the new user gets in by an invitation, never by a handed-over secret.
+        // Without a password, the new user gets in by an invitation, never by a handed-over
+        // secret: their page shows the link once, at the top.
         if (!form.password && (await issueLinkFor(context, request, created.value))) {
-          return seeOther(reply, `${withNotice(path, 'user-invited')}#new-link-panel`);
+          return seeOther(reply, withNotice(path, 'user-created'));
         }
-        return seeOther(reply, withNotice(path, 'user-created'));
+        return seeOther(reply, withNotice(path, 'user-created-with-password'));
       }
       if (created.error === 'username-taken') problems.username = 'That username is taken.';
       else if (created.error === 'org-not-found')

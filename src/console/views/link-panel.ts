@@ -30,13 +30,11 @@ export function consoleAccess(
   view: {
     readonly user: UserRecord;
     readonly hasPassword: boolean;
-    readonly link?: IssuedLinkView | undefined;
   },
 ): Html {
   const { user, hasPassword } = view;
   const what = hasPassword ? 'Password reset link' : 'Invitation link';
   return html`<h2>Console access</h2>
-${view.link ? linkPanel(view.link, user) : ''}
 <div class="panel" id="console-access">
   <p>${
     hasPassword

@@ -10,7 +10,10 @@ const MESSAGES = {
   'org-created': 'Organization created.',
   'member-added': 'Member added.',
   'org-deleted': 'Organization deleted; its members keep their accounts and keys.',
-  'user-created': 'User created. Generate their first API key below.',
+  'user-created':
+    'User created. Send them the one-time invitation link below: they choose a password and generate their own keys.',
+  'user-created-with-password':
+    'User created with a console password: they sign in and generate their own keys on "My keys".',
   'key-enabled': 'Key enabled: it authenticates again.',
   'key-disabled': 'Key disabled: requests made with it are refused until it is enabled.',
   'key-deleted': 'Key deleted.',

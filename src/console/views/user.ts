@@ -9,7 +9,7 @@ import { confirmPage } from './confirm.js';
 import { count, when } from './format.js';
 import { actionButton, csrf, type FormState, field, select } from './forms.js';
 import { type Frame, page } from './layout.js';
-import { consoleAccess, type IssuedLinkView } from './link-panel.js';
+import { consoleAccess, type IssuedLinkView, linkPanel } from './link-panel.js';
 import { type PagerState, pager } from './pager.js';
 import { type OrgOptions, orgField, roleChoices, roleNames } from './users.js';
 
@@ -67,7 +67,7 @@ function keysTable(frame: SignedInFrame, view: UserView): Html {
   <td class="num" data-label="Used" data-used-count="${key.usedCount}">${count(key.usedCount)}</td>
   <td data-label="Last used">${when(key.lastUsed)}</td>
   <td data-label="Last ${CHART_DAYS} days">${sparkline(view.days, daily)}</td>
-  <td class="actions">${toggle}<a class="button secondary" href="${base}/${key.id}/edit">Edit<span class="skip"> ${key.description}</span></a><a class="button secondary" href="${base}/${key.id}/delete">Delete<span class="skip"> ${key.description}</span></a></td>
+  <td class="actions">${toggle}<a class="button secondary" href="${base}/${key.id}/delete">Delete<span class="skip"> ${key.description}</span></a></td>
 </tr>`;
   });
   return html`<div class="table-scroll"><table id="keys">
@@ -180,6 +180,7 @@ export function userPage(frame: SignedInFrame, view: UserView): Html {
     html`<p><a href="/console/users">← Users</a></p>
 <h1>${user.username}</h1>
 ${view.reveal ? revealPanel(view.reveal, user) : ''}
+${view.link ? linkPanel(view.link, user) : ''}
 ${[facts, profile, serviceKeys, keys, memberships, globalRole, consoleAccess, password, deletion].map((section) => section(frame, view))}`,
   );
 }
