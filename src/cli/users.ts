@@ -19,6 +19,7 @@ import {
   withCommonOptions,
   withStore,
 } from './common.js';
+import { addLinkCommands } from './links.js';
 import { CliError, emit, table } from './output.js';
 import { addRoleCommands } from './roles.js';
 
@@ -180,5 +181,6 @@ export function usersCommand(): Command {
     );
 
   addRoleCommands(users);
+  addLinkCommands(users);
   return users;
 }

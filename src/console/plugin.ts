@@ -5,12 +5,18 @@ import type { ApiContext } from '../http/context.js';
 import { loadAssets } from './assets.js';
 import { type ConsoleContext, cookieNames } from './context.js';
 import { KeyReveals } from './key-reveals.js';
-import { frameOf, safeNext, seeOther, sendPage, text } from './requests.js';
+import { frameOf, homeOf, safeNext, seeOther, sendPage, text } from './requests.js';
+import { adminOnly } from './routes/admin-only.js';
+import { keyDescriptionRoutes } from './routes/key-description.js';
 import { keyRoutes } from './routes/keys.js';
+import { linkRoutes } from './routes/links.js';
+import { orgMemberRoutes } from './routes/org-members.js';
 import { orgRoutes } from './routes/orgs.js';
 import { roleRoutes } from './routes/roles.js';
+import { selfRoutes } from './routes/self.js';
 import { sessionRoutes } from './routes/session.js';
 import { userRoutes } from './routes/users.js';
+import { welcomeRoutes } from './routes/welcome.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { ConsoleSessions } from './sessions.js';
 import { type SetupGate, SetupToken } from './setup-token.js';
@@ -105,15 +111,19 @@ async function consoleScope(scope: FastifyInstance, context: ConsoleContext): Pr
       .header('cache-control', 'public, max-age=31536000, immutable')
       .send(asset.body);
   });
-  scope.get('/', async (_request, reply) => seeOther(reply, '/console/users'));
+  scope.get('/', async (request, reply) => {
+    const signedIn = await context.sessions.resume(request.cookies[context.cookies.session]);
+    return seeOther(reply, signedIn ? homeOf(signedIn.user) : '/console/users');
+  });
   sessionRoutes(scope, context);
+  welcomeRoutes(scope, context);
 
   await scope.register(async (protectedScope) => {
     protectedScope.addHook('preHandler', async (request, reply) => {
       const cookie = request.cookies[context.cookies.session];
       const signedIn = await context.sessions.resume(cookie);
       if (!signedIn) {
-        const next = request.method === 'GET' ? safeNext(request.url) : '/console/users';
+        const next = request.method === 'GET' ? safeNext(request.url) : '/console';
         const signIn = `/console/sign-in?next=${encodeURIComponent(next)}`;
         return seeOther(reply, cookie ? withNotice(signIn, 'session-ended') : signIn);
       }
@@ -148,10 +158,19 @@ async function consoleScope(scope: FastifyInstance, context: ConsoleContext): Pr
         'console change',
       );
     });
-    orgRoutes(protectedScope, context);
-    userRoutes(protectedScope, context);
     keyRoutes(protectedScope, context);
-    roleRoutes(protectedScope, context);
+    keyDescriptionRoutes(protectedScope, context);
+    selfRoutes(protectedScope, context);
+    orgMemberRoutes(protectedScope, context);
+    await protectedScope.register(async (adminScope) => {
+      adminScope.addHook('preHandler', async (request, reply) =>
+        adminOnly(context, request, reply),
+      );
+      orgRoutes(adminScope, context);
+      userRoutes(adminScope, context);
+      roleRoutes(adminScope, context);
+      linkRoutes(adminScope, context);
+    });
   });
 }
 

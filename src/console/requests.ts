@@ -1,5 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { mayAdminister } from '../domain/access.js';
 import { isObjectId } from '../domain/ids.js';
+import type { UserRecord } from '../domain/records.js';
 import type { ConsoleContext } from './context.js';
 import type { Html } from './html.js';
 import type { Frame } from './views/layout.js';
@@ -49,6 +51,20 @@ export function safeNext(next: string): string {
   return /^\/console(\/[\w\-/.?=&%]*)?$/.test(next) && !next.startsWith('/console//')
     ? next
     : '/console/users';
+}
+
+/** Where a user starts: administrators on the users list, everyone else on their keys. */
+export function homeOf(user: UserRecord): string {
+  return mayAdminister(user) ? '/console/users' : '/console/keys';
+}
+
+/**
+ * After sign-in: the page asked for, unless it is an administrator's and the user is not
+ * one (the sign-in form's default is the users list), then their home.
+ */
+export function landingFor(user: UserRecord, next: string): string {
+  const own = /^\/console\/(keys|profile|org-members)(\/|\?|$)/.test(next);
+  return mayAdminister(user) || own ? next : homeOf(user);
 }
 
 // Every page shows the notice its redirect carried (`?notice=`), so no page can forget to.

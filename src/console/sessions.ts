@@ -15,17 +15,12 @@ export interface SessionOptions {
 // plenty for an idle limit counted in minutes.
 const TOUCH_EVERY_MS = 60_000;
 
-/** A signed-in administrator, as each console request sees them. */
+/** A signed-in user, as each console request sees them (roles read afresh each time). */
 export interface SignedIn {
   /** The cookie's session id: it also seals this session's key reveals. */
   readonly id: string;
   readonly session: ConsoleSession;
   readonly user: UserRecord;
-}
-
-/** Only GLOBAL_OWNERs may use the console; checked at sign-in and on every request. */
-export function mayUseConsole(user: UserRecord): boolean {
-  return user.globalRoles.includes('GLOBAL_OWNER');
 }
 
 /**
@@ -63,14 +58,14 @@ export class ConsoleSessions {
     return id;
   }
 
-  /** The session for a cookie's id, if it is live and its user may still use the console. */
+  /** The session for a cookie's id, if it is live and its user still exists. */
   async resume(id: string | undefined): Promise<SignedIn | undefined> {
     if (!id) return undefined;
     const session = await this.store.findConsoleSession(sha256Hex(id));
     const now = this.now();
     if (!session || !this.live(session, now)) return undefined;
     const user = await this.store.getUserById(session.userId);
-    if (!user || !mayUseConsole(user)) return undefined;
+    if (!user) return undefined;
     if (now - Date.parse(session.lastSeenAt) >= TOUCH_EVERY_MS) {
       await this.store.touchConsoleSession(session.idHash, toTimestamp(new Date(now)));
     }

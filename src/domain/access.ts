@@ -20,3 +20,27 @@ export function mayActOnOthers(actor: UserRecord): boolean {
 export function mayListOrgUsers(actor: UserRecord, orgId: ObjectId): boolean {
   return isGlobalOwner(actor) || actor.orgRoles.some((role) => role.orgId === orgId);
 }
+
+/**
+ * The console's one rule for administration: every page about users, orgs and roles other
+ * than one's own is a GLOBAL_OWNER's, as `mayActOnOthers` is in the API.
+ */
+export const mayAdminister = mayActOnOthers;
+
+/** Whose keys the actor may manage: their own, or anyone's for a GLOBAL_OWNER. */
+export function mayManageKeysOf(actor: UserRecord, ownerId: ObjectId): boolean {
+  return actor.id === ownerId || mayActOnOthers(actor);
+}
+
+/** An ORG_OWNER manages the members of their own orgs (in the console); a GLOBAL_OWNER, all. */
+export function mayManageOrgMembers(actor: UserRecord, orgId: ObjectId): boolean {
+  return (
+    isGlobalOwner(actor) ||
+    actor.orgRoles.some((role) => role.orgId === orgId && role.roleName === 'ORG_OWNER')
+  );
+}
+
+/** The orgs whose members the actor manages without being a GLOBAL_OWNER. */
+export function ownedOrgIds(actor: UserRecord): ObjectId[] {
+  return actor.orgRoles.filter((role) => role.roleName === 'ORG_OWNER').map((role) => role.orgId);
+}

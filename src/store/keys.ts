@@ -1,5 +1,5 @@
-import { type Kysely, type Selectable, sql } from 'kysely';
-import type { ApiKeyRecord } from '../domain/records.js';
+import { type Kysely, type Selectable, sql, type Updateable } from 'kysely';
+import type { ApiKeyRecord, Written } from '../domain/records.js';
 import { contains, paged, Rollback, revisedWrite, type StoreContext, toCount } from './context.js';
 import type { ApiKeysTable, Database } from './schema.js';
 import { bumpRevision } from './settings.js';
@@ -14,6 +14,7 @@ type KeyQueries = Pick<
   | 'findKeys'
   | 'getKey'
   | 'setKeyEnabled'
+  | 'setKeyDescription'
   | 'deleteKey'
   | 'loadCredentials'
 >;
@@ -49,6 +50,24 @@ export function toKey(row: KeyRow): ApiKeyRecord {
 
 export function keyQueries(ctx: StoreContext): KeyQueries {
   const { db, kit } = ctx;
+
+  // One key's changed columns, in a write that bumps the revision (caches hold keys whole).
+  const updateKey = (
+    userId: string,
+    keyId: string,
+    changes: Updateable<ApiKeysTable>,
+  ): Promise<Written<ApiKeyRecord, 'key-not-found'>> =>
+    revisedWrite(ctx, async (trx) => {
+      const row = await trx
+        .updateTable('api_keys')
+        .set(changes)
+        .where('id', '=', keyId)
+        .where('user_id', '=', userId)
+        .returning(KEY_COLUMNS)
+        .executeTakeFirst();
+      if (!row) throw new Rollback('key-not-found');
+      return toKey(row);
+    });
 
   const toRow = (key: NewApiKey) => ({
     id: key.id,
@@ -178,19 +197,10 @@ export function keyQueries(ctx: StoreContext): KeyQueries {
       return row && toKey(row);
     },
 
-    setKeyEnabled(userId, keyId, enabled) {
-      return revisedWrite(ctx, async (trx) => {
-        const row = await trx
-          .updateTable('api_keys')
-          .set({ enabled: kit.bool(enabled) })
-          .where('id', '=', keyId)
-          .where('user_id', '=', userId)
-          .returning(KEY_COLUMNS)
-          .executeTakeFirst();
-        if (!row) throw new Rollback('key-not-found');
-        return toKey(row);
-      });
-    },
+    setKeyEnabled: (userId, keyId, enabled) =>
+      updateKey(userId, keyId, { enabled: kit.bool(enabled) }),
+
+    setKeyDescription: (userId, keyId, description) => updateKey(userId, keyId, { description }),
 
     deleteKey(userId, keyId) {
       return revisedWrite(ctx, async (trx) => {

@@ -13,6 +13,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { activityQueries } from './activity.js';
+import { consoleLinkQueries } from './console-links.js';
 import { consoleSessionQueries } from './console-sessions.js';
 import type { StoreContext } from './context.js';
 import { type DialectKit, postgresKit, sqliteKit } from './dialect.js';
@@ -203,5 +204,6 @@ export async function openStore(database: string, options: OpenStoreOptions = {}
     ...keyQueries(ctx),
     ...usageQueries(ctx),
     ...consoleSessionQueries(ctx),
+    ...consoleLinkQueries(ctx),
   };
 }

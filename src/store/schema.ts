@@ -78,6 +78,16 @@ export interface ConsoleRevealsTable {
   expires_at: string;
 }
 
+/** One-time password links; `token_hash` is the SHA-256 (hex) of the link's token. */
+export interface ConsoleLinksTable {
+  token_hash: string;
+  user_id: string;
+  purpose: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
 /** One row (id = 1): bumped with every change to users, memberships, roles and keys. */
 export interface CredentialsRevisionTable {
   id: number;
@@ -95,4 +105,5 @@ export interface Database {
   key_usage_daily: KeyUsageDailyTable;
   console_sessions: ConsoleSessionsTable;
   console_reveals: ConsoleRevealsTable;
+  console_links: ConsoleLinksTable;
 }

@@ -92,6 +92,19 @@ export interface UserActivity {
   readonly lastActivity?: Timestamp;
 }
 
+/** What a one-time console link lets its holder do: set a first password, or a new one. */
+export type ConsoleLinkPurpose = 'invite' | 'reset';
+
+/** A one-time link to set a console password (src/console/links.ts). */
+export interface ConsoleLink {
+  /** SHA-256 (hex) of the random token in the link. */
+  readonly tokenHash: string;
+  readonly userId: ObjectId;
+  readonly purpose: ConsoleLinkPurpose;
+  readonly createdAt: Timestamp;
+  readonly expiresAt: Timestamp;
+}
+
 /** A key and its requests over a period, for the console's busiest keys. */
 export interface BusyKey {
   readonly key: ApiKeyRecord;
@@ -198,6 +211,12 @@ export interface Store {
     keyId: ObjectId,
     enabled: boolean,
   ): Promise<Written<ApiKeyRecord, 'key-not-found'>>;
+  /** The cached credentials carry descriptions too, so this bumps the revision as well. */
+  setKeyDescription(
+    userId: ObjectId,
+    keyId: ObjectId,
+    description: string,
+  ): Promise<Written<ApiKeyRecord, 'key-not-found'>>;
   deleteKey(userId: ObjectId, keyId: ObjectId): Promise<Written<void, 'key-not-found'>>;
 
   /** The hot path's only read, done on a cache miss. */
@@ -233,4 +252,22 @@ export interface Store {
   putConsoleReveal(reveal: SealedReveal, now: Timestamp): Promise<void>;
   /** Removes and returns the session's pending reveal for this user's page, if any. */
   takeConsoleReveal(sessionHash: string, userId: ObjectId): Promise<SealedReveal | undefined>;
+
+  /**
+   * Stores a new link for its user, revoking every earlier link of theirs (whatever its
+   * purpose), and drops links expired by `now`. False for no such user.
+   */
+  createConsoleLink(link: ConsoleLink, now: Timestamp): Promise<boolean>;
+  /** The link, if it is unused and unexpired at `now`. */
+  findConsoleLink(tokenHash: string, now: Timestamp): Promise<ConsoleLink | undefined>;
+  /**
+   * Spends the link (one UPDATE, so of concurrent attempts exactly one succeeds) and, in the
+   * same transaction, sets its user's console password, ending their sessions. Returns the
+   * link spent, or undefined if it was unknown, used, revoked or expired.
+   */
+  redeemConsoleLink(
+    tokenHash: string,
+    passwordHash: string,
+    now: Timestamp,
+  ): Promise<ConsoleLink | undefined>;
 }

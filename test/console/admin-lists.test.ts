@@ -103,20 +103,18 @@ describe('users and org pages', () => {
     ]);
   });
 
-  it('offers a console password only to a user who may sign in with one', async () => {
+  it('offers a console password for every user, since every user may sign in to their own keys', async () => {
     const bob = await admin.get(`/console/users/${api.bob.user.id}`);
-    expect(bob.body).not.toContain('name="password"');
-    const root = await admin.get(`/console/users/${api.root.user.id}`);
-    expect(root.body).toContain('name="password"');
-    const refused = await admin.post('/console/users', {
+    expect(bob.body).toContain('name="password"');
+    const created = await admin.post('/console/users', {
       _csrf: admin.csrf,
       username: 'carol',
       password: 'long enough password',
     });
-    expect(refused.statusCode).toBe(400);
-    expect(refused.body).toContain('Only a GLOBAL_OWNER signs in to the console');
-    expect(refused.body).toContain('class="owner-only shown"');
-    expect(await api.service.store.getUserByUsername('carol')).toBeUndefined();
+    expect(created.statusCode).toBe(303);
+    const carol = await api.service.store.getUserByUsername('carol');
+    expect(carol?.globalRoles).toEqual([]);
+    expect(await api.service.store.getPasswordHash('carol')).toBeDefined();
   });
 
   it('pages and searches an org’s members, and removes one with the session’s token only', async () => {

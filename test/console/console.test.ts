@@ -55,15 +55,13 @@ describe('web console', () => {
       expect((await admin.get('/console/users')).statusCode).toBe(200);
     });
 
-    it('refuses a wrong password and a user who is not a GLOBAL_OWNER, keeping the username', async () => {
+    it('refuses a wrong password, keeping the username', async () => {
       const wrong = await admin.signIn('root', 'not the password');
       expect(wrong.statusCode).toBe(401);
       expect(wrong.body).toContain('Wrong username or password');
       expect(wrong.body).toContain('value="root"');
       expect(wrong.body).not.toContain('not the password');
 
-      await api.service.store.setPasswordHash(api.alice.username, await hashPassword(PASSWORD));
-      expect((await admin.signIn(api.alice.username, PASSWORD)).statusCode).toBe(401);
       expect(admin.cookie('keyward-session')).toBeUndefined();
     });
 

@@ -186,9 +186,14 @@ describe('ConsoleSessions', () => {
     expect(await reveals.take(thief, admin.id)).toBeUndefined();
   });
 
-  it('refuses a session whose user is no longer a GLOBAL_OWNER', async () => {
+  it('resumes a session of any user, with their current roles, until the user is deleted', async () => {
     const sessions = sessionsFor(60_000, 60_000);
-    const id = await sessions.start(await owner(false));
+    const user = await owner(false);
+    const id = await sessions.start(user);
+    expect((await sessions.resume(id))?.user.globalRoles).toEqual([]);
+    await store.setGlobalRole(user.id, 'GLOBAL_OWNER', true);
+    expect((await sessions.resume(id))?.user.globalRoles).toEqual(['GLOBAL_OWNER']);
+    await store.deleteUser(user.id);
     expect(await sessions.resume(id)).toBeUndefined();
     expect(await sessions.resume(undefined)).toBeUndefined();
     expect(await sessions.resume('not a session')).toBeUndefined();

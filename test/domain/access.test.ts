@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { mayActOnOthers, mayListOrgUsers } from '../../src/domain/access.js';
+import {
+  mayActOnOthers,
+  mayAdminister,
+  mayListOrgUsers,
+  mayManageKeysOf,
+  mayManageOrgMembers,
+  ownedOrgIds,
+} from '../../src/domain/access.js';
 import { userRecord } from '../support/records.js';
 
 const ORG = 'a'.repeat(24);
@@ -18,5 +25,28 @@ describe('access rules', () => {
     );
     expect(mayListOrgUsers(user({ globalRoles: ['GLOBAL_OWNER'] }), ORG)).toBe(true);
     expect(mayListOrgUsers(user({}), ORG)).toBe(false);
+  });
+});
+
+describe('console access rules', () => {
+  const OTHER = 'c'.repeat(24);
+  const owner = user({ orgRoles: [{ orgId: ORG, roleName: 'ORG_OWNER' }] });
+
+  it('lets a user manage their own keys, and only a GLOBAL_OWNER anyone else’s', () => {
+    expect(mayManageKeysOf(user({}), 'b'.repeat(24))).toBe(true);
+    expect(mayManageKeysOf(user({}), OTHER)).toBe(false);
+    expect(mayManageKeysOf(owner, OTHER)).toBe(false);
+    expect(mayManageKeysOf(user({ globalRoles: ['GLOBAL_OWNER'] }), OTHER)).toBe(true);
+    expect(mayAdminister(owner)).toBe(false);
+  });
+
+  it('lets an ORG_OWNER manage the members of their own orgs only', () => {
+    expect(mayManageOrgMembers(owner, ORG)).toBe(true);
+    expect(mayManageOrgMembers(owner, OTHER)).toBe(false);
+    const member = user({ orgRoles: [{ orgId: ORG, roleName: 'ORG_MEMBER' }] });
+    expect(mayManageOrgMembers(member, ORG)).toBe(false);
+    expect(mayManageOrgMembers(user({ globalRoles: ['GLOBAL_OWNER'] }), OTHER)).toBe(true);
+    expect(ownedOrgIds(owner)).toEqual([ORG]);
+    expect(ownedOrgIds(member)).toEqual([]);
   });
 });

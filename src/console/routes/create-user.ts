@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import { isObjectId } from '../../domain/ids.js';
 import { hashPassword, passwordProblem } from '../../domain/passwords.js';
 import { isOrgRole, type UserRecord } from '../../domain/records.js';
@@ -12,6 +13,8 @@ import {
 import type { ConsoleContext } from '../context.js';
 import { sentence } from '../views/format.js';
 import type { FormState } from '../views/forms.js';
+import { withNotice } from '../views/notices.js';
+import { issueLinkFor } from './links.js';
 
 export const CREATE_FIELDS = [
   'username',
@@ -57,10 +60,6 @@ export async function createFromForm(context: ConsoleContext, form: CreateForm):
   }
   const weak = form.password === '' ? undefined : passwordProblem(form.password);
   if (weak) problems.password = `Not accepted: ${weak}.`;
-  else if (form.password !== '' && form.globalOwner !== 'on') {
-    problems.password =
-      'Only a GLOBAL_OWNER signs in to the console: tick GLOBAL_OWNER, or leave this empty.';
-  }
 
   if (Object.keys(problems).length === 0 && isOrgRole(role)) {
     const created = await createUser(context.api.store, {
@@ -87,4 +86,21 @@ export async function createFromForm(context: ConsoleContext, form: CreateForm):
     status: problems.username === TAKEN ? 409 : 400,
     form: { values, problems: { ...problems, form: 'The user was not created; see below.' } },
   };
+}
+
+/**
+ * Where the creator of a user goes next: the user's page. Without a password the user gets
+ * in by an invitation, never by a handed-over secret: the page shows its link once, at the top.
+ */
+export async function landingAfterCreate(
+  context: ConsoleContext,
+  request: FastifyRequest,
+  user: UserRecord,
+  password = '',
+): Promise<string> {
+  const path = `/console/users/${user.id}`;
+  if (password === '' && (await issueLinkFor(context, request, user))) {
+    return withNotice(path, 'user-created');
+  }
+  return withNotice(path, 'user-created-with-password');
 }

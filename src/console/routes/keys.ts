@@ -1,35 +1,34 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { issueKey, MAX_DESCRIPTION_LENGTH } from '../../domain/keys.js';
-import type { UserRecord } from '../../domain/records.js';
+import type { FastifyInstance } from 'fastify';
+import { issueKey } from '../../domain/keys.js';
 import type { ConsoleContext } from '../context.js';
 import { idParam, seeOther, sendPage, signedInFrame, text } from '../requests.js';
 import { withNotice } from '../views/notices.js';
 import { confirmDeleteKeyPage } from '../views/user.js';
 import { keptListQuery } from './key-list.js';
-import { notFound, userNotFound } from './refusals.js';
-import { sendUserPage, userOf } from './user-page.js';
+import { descriptionProblem, keyOwners } from './key-owners.js';
+import { sendMyKeysPage, sendUserPage } from './user-page.js';
 
-/** Generate, enable, disable and delete a user's keys, as the API and the CLI do. */
+/**
+ * Generate, enable, disable and delete a user's keys, as the API and the CLI do: one's own,
+ * or, for a GLOBAL_OWNER, anyone's.
+ */
 export function keyRoutes(scope: FastifyInstance, context: ConsoleContext): void {
   const { store, users, usage } = context.api;
 
-  const keyNotFound = (request: FastifyRequest, reply: FastifyReply, user: UserRecord) =>
-    notFound(context, request, reply, `${user.username} has no such key`);
-  const userPath = (user: UserRecord) => `/console/users/${user.id}`;
+  const { userOf, userPath, userNotFound, keyNotFound } = keyOwners(context);
 
   scope.post('/users/:userId/keys', async (request, reply) => {
-    const user = await userOf(context, request);
-    if (!user) return userNotFound(context, request, reply);
+    const user = await userOf(request);
+    if (!user) return userNotFound(request, reply);
     const description = text(request.body, 'description');
-    const refuse = (status: number, problem: string) =>
-      sendUserPage(context, request, reply, user, status, {
-        values: { description },
-        problems: { description: problem },
-      });
-    if (description.trim() === '') return refuse(400, 'Say what the key is for.');
-    if (description.length > MAX_DESCRIPTION_LENGTH) {
-      return refuse(400, `At most ${MAX_DESCRIPTION_LENGTH} characters.`);
-    }
+    const refuse = (status: number, problem: string) => {
+      const form = { values: { description }, problems: { description: problem } };
+      return user.id === request.signedIn?.user.id
+        ? sendMyKeysPage(context, request, reply, status, form)
+        : sendUserPage(context, request, reply, user, status, form);
+    };
+    const problem = descriptionProblem(description);
+    if (problem) return refuse(400, problem);
     const issued = await issueKey(store, {
       user,
       description,
@@ -37,7 +36,7 @@ export function keyRoutes(scope: FastifyInstance, context: ConsoleContext): void
       maxKeysPerUser: context.api.maxKeysPerUser,
     });
     if (!issued.ok) {
-      if (issued.error === 'user-not-found') return userNotFound(context, request, reply);
+      if (issued.error === 'user-not-found') return userNotFound(request, reply);
       return refuse(
         409,
         `${user.username} already holds ${context.api.maxKeysPerUser} keys, the most allowed; delete one first.`,
@@ -48,7 +47,7 @@ export function keyRoutes(scope: FastifyInstance, context: ConsoleContext): void
     const signedIn = request.signedIn;
     if (signedIn)
       await context.reveals.put(signedIn.id, { userId: user.id, keyId: record.id, key });
-    return seeOther(reply, `${userPath(user)}#new-key-panel`);
+    return seeOther(reply, `${userPath(request, user)}#new-key-panel`);
   });
 
   for (const [action, enabled] of [
@@ -56,42 +55,41 @@ export function keyRoutes(scope: FastifyInstance, context: ConsoleContext): void
     ['disable', false],
   ] as const) {
     scope.post(`/users/:userId/keys/:keyId/${action}`, async (request, reply) => {
-      const user = await userOf(context, request);
-      if (!user) return userNotFound(context, request, reply);
+      const user = await userOf(request);
+      if (!user) return userNotFound(request, reply);
       const keyId = idParam(request, 'keyId');
       const changed = keyId ? await store.setKeyEnabled(user.id, keyId, enabled) : undefined;
       if (!changed?.ok) return keyNotFound(request, reply, user);
       users.invalidate(user.username, changed.revision);
-      const back = `${userPath(user)}${keptListQuery(request)}`;
+      const back = `${userPath(request, user)}${keptListQuery(request)}`;
       return seeOther(reply, withNotice(back, enabled ? 'key-enabled' : 'key-disabled'));
     });
   }
 
   scope.get('/users/:userId/keys/:keyId/delete', async (request, reply) => {
-    const user = await userOf(context, request);
-    if (!user) return userNotFound(context, request, reply);
+    const user = await userOf(request);
+    if (!user) return userNotFound(request, reply);
     const keyId = idParam(request, 'keyId');
     const key = keyId && (await store.getKey(user.id, keyId));
     if (!key) return keyNotFound(request, reply, user);
     return sendPage(
       reply,
       200,
-      confirmDeleteKeyPage(
-        signedInFrame(context, request),
-        user,
-        usage.withUnflushed(key),
-        keptListQuery(request),
-      ),
+      confirmDeleteKeyPage(signedInFrame(context, request), user, usage.withUnflushed(key), {
+        list: userPath(request, user),
+        view: keptListQuery(request),
+      }),
     );
   });
 
   scope.post('/users/:userId/keys/:keyId/delete', async (request, reply) => {
-    const user = await userOf(context, request);
-    if (!user) return userNotFound(context, request, reply);
+    const user = await userOf(request);
+    if (!user) return userNotFound(request, reply);
     const keyId = idParam(request, 'keyId');
     const deleted = keyId ? await store.deleteKey(user.id, keyId) : undefined;
     if (!deleted?.ok) return keyNotFound(request, reply, user);
     users.invalidate(user.username, deleted.revision);
-    return seeOther(reply, withNotice(`${userPath(user)}${keptListQuery(request)}`, 'key-deleted'));
+    const back = `${userPath(request, user)}${keptListQuery(request)}`;
+    return seeOther(reply, withNotice(back, 'key-deleted'));
   });
 }

@@ -16,7 +16,7 @@ import { sentence } from '../views/format.js';
 import type { FormState } from '../views/forms.js';
 import { withNotice } from '../views/notices.js';
 import { confirmDeleteOrgPage, newOrgUserPage, orgPage, orgsPage } from '../views/orgs.js';
-import { CREATE_FIELDS, createFromForm } from './create-user.js';
+import { CREATE_FIELDS, createFromForm, landingAfterCreate } from './create-user.js';
 import { notFound } from './refusals.js';
 
 const ORGS_PER_PAGE = 100;
@@ -169,9 +169,8 @@ export function orgRoutes(scope: FastifyInstance, context: ConsoleContext): void
       globalOwner: '',
       password: '',
     });
-    if (created.ok) {
-      return seeOther(reply, withNotice(`/console/users/${created.user.id}`, 'user-created'));
-    }
+    if (created.ok)
+      return seeOther(reply, await landingAfterCreate(context, request, created.user));
     const frame = signedInFrame(context, request);
     return sendPage(reply, created.status, newOrgUserPage(frame, org, created.form));
   });

@@ -1,12 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { FairQueue } from '../../domain/fair-queue.js';
 import { hashPassword, passwordProblem, verifyPassword } from '../../domain/passwords.js';
-import type { UserRecord } from '../../domain/records.js';
 import { ThrottleUnavailable } from '../../domain/throttle.js';
 import { createUser, isValidUsername, usernameRefusal } from '../../domain/users.js';
 import type { ConsoleContext } from '../context.js';
-import { fields, frameOf, safeNext, seeOther, sendPage, text } from '../requests.js';
-import { mayUseConsole } from '../sessions.js';
+import { publicForms } from '../public-forms.js';
+import { fields, frameOf, landingFor, safeNext, seeOther, sendPage, text } from '../requests.js';
 import type { SetupClaim, SetupRefusal } from '../setup-token.js';
 import { randomToken, sameToken } from '../tokens.js';
 import { plural } from '../views/format.js';
@@ -33,49 +32,11 @@ export function sessionRoutes(scope: FastifyInstance, context: ConsoleContext): 
   const { store, throttle } = context.api;
   const hashing = new FairQueue(HASHING);
   const { cookies, sessions } = context;
-  const cookieOptions = {
-    path: '/',
-    httpOnly: true,
-    sameSite: 'strict',
-    secure: cookies.secure,
-  } as const;
-
-  // Before sign-in there is no session to hold a CSRF token: the form carries one that must
-  // match a SameSite=Strict cookie, which another site's form cannot send.
-  const formToken = (request: FastifyRequest, reply: FastifyReply): string => {
-    const existing = request.cookies[cookies.form];
-    if (existing && /^[\w-]{43}$/.test(existing)) return existing;
-    const token = randomToken();
-    reply.setCookie(cookies.form, token, cookieOptions);
-    return token;
-  };
-  const formTokenMatches = (request: FastifyRequest) => {
-    const cookie = request.cookies[cookies.form];
-    return cookie !== undefined && sameToken(text(request.body, '_form'), cookie);
-  };
-  const refuseForm = (request: FastifyRequest, reply: FastifyReply) =>
-    sendPage(
-      reply,
-      403,
-      messagePage(
-        frameOf(context, request),
-        'Form refused',
-        'This form did not come from this console, or your browser refused its cookie. Reload the page and try again.',
-      ),
-    );
-
-  const signIn = async (reply: FastifyReply, user: UserRecord, next: string) => {
-    reply.setCookie(cookies.session, await sessions.start(user), {
-      ...cookieOptions,
-      maxAge: sessions.lifetimeSeconds,
-    });
-    reply.clearCookie(cookies.form, cookieOptions);
-    return seeOther(reply, next);
-  };
+  const { cookieOptions, formToken, formTokenMatches, refuseForm, signIn } = publicForms(context);
 
   scope.get('/sign-in', async (request, reply) => {
     if (await sessions.resume(request.cookies[cookies.session])) {
-      return seeOther(reply, '/console/users');
+      return seeOther(reply, '/console');
     }
     if (!(await store.hasConsoleAccount())) {
       return sendPage(
@@ -145,15 +106,15 @@ export function sessionRoutes(scope: FastifyInstance, context: ConsoleContext): 
         `Too many sign-ins at once. Try again in ${plural(BUSY_RETRY_SECONDS, 'second')}.`,
       );
     }
-    if (!user || !hash || !checked.value || !mayUseConsole(user)) {
+    if (!user || !hash || !checked.value) {
       return again(
         401,
-        'Wrong username or password, or this account may not use the console (GLOBAL_OWNERs only).',
+        'Wrong username or password (or this account has no console password yet: ask an administrator for an invitation).',
       );
     }
     attempt.ticket.succeed();
     request.log.info({ username: user.username }, 'console sign-in');
-    return signIn(reply, user, next);
+    return signIn(reply, user, landingFor(user, next));
   });
 
   scope.post('/sign-out', async (request, reply) => {

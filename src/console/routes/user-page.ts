@@ -2,8 +2,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { UserRecord } from '../../domain/records.js';
 import type { Store } from '../../store/store.js';
 import type { ConsoleContext } from '../context.js';
+import type { Reveal } from '../key-reveals.js';
+import { LINK_REVEAL_ID } from '../links.js';
 import { idParam, sendPage, signedInFrame } from '../requests.js';
 import type { FormState } from '../views/forms.js';
+import type { IssuedLinkView } from '../views/link-panel.js';
+import { myKeysPage } from '../views/my-keys.js';
 import { userPage } from '../views/user.js';
 import type { OrgOptions } from '../views/users.js';
 import { loadKeyList, revealedKey } from './key-list.js';
@@ -15,6 +19,40 @@ const ORGS_LISTED = 500;
 export async function orgOptions(store: Store): Promise<OrgOptions> {
   const page = await store.listOrgs({ offset: 0, limit: ORGS_LISTED, includeCount: true });
   return { orgs: page.items, orgsTotal: page.total ?? page.items.length };
+}
+
+/**
+ * What this session left to show once about `user`: a new key, or (sealed the same way) a
+ * console link just issued.
+ */
+async function pendingReveal(
+  context: ConsoleContext,
+  request: FastifyRequest,
+  user: UserRecord,
+): Promise<{ reveal?: Reveal; link?: IssuedLinkView }> {
+  const signedIn = request.signedIn;
+  const reveal = signedIn && (await context.reveals.take(signedIn.id, user.id));
+  if (!reveal) return {};
+  return reveal.keyId === LINK_REVEAL_ID ? { link: { url: reveal.key } } : { reveal };
+}
+
+/** A page of `user`'s keys as listed at `listUrl`, with the key just generated, if any. */
+async function keysWithReveal(
+  context: ConsoleContext,
+  request: FastifyRequest,
+  user: UserRecord,
+  listUrl: string,
+  form: FormState,
+) {
+  const [keyList, { reveal, link }] = await Promise.all([
+    loadKeyList(context, request, user, listUrl),
+    pendingReveal(context, request, user),
+  ]);
+  return {
+    keyList: { ...keyList, ...form, highlight: reveal?.keyId },
+    ...(reveal ? { reveal: revealedKey(context, request, user, reveal) } : {}),
+    ...(link ? { link } : {}),
+  };
 }
 
 /**
@@ -30,14 +68,11 @@ export async function sendUserPage(
   form: FormState = {},
 ): Promise<FastifyReply> {
   const { store } = context.api;
-  const listUrl = `/console/users/${user.id}`;
-  const signedIn = request.signedIn;
-  const [keyList, orgs, memberOf, hash, reveal] = await Promise.all([
-    loadKeyList(context, request, user, listUrl),
+  const [keys, orgs, memberOf, hash] = await Promise.all([
+    keysWithReveal(context, request, user, `/console/users/${user.id}`, form),
     orgOptions(store),
     store.getOrgs(user.orgRoles.map((m) => m.orgId)),
     store.getPasswordHash(user.username),
-    signedIn ? context.reveals.take(signedIn.id, user.id) : undefined,
   ]);
   return sendPage(
     reply,
@@ -47,10 +82,28 @@ export async function sendUserPage(
       hasPassword: hash !== undefined,
       ...orgs,
       memberOf,
-      keyList: { ...keyList, ...form, highlight: reveal?.keyId },
-      ...(reveal ? { reveal: revealedKey(context, request, user, reveal) } : {}),
+      ...keys,
       ...form,
     }),
+  );
+}
+
+/** "My keys": the signed-in user's own keys, whoever they are. */
+export async function sendMyKeysPage(
+  context: ConsoleContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status = 200,
+  form: FormState = {},
+): Promise<FastifyReply> {
+  const frame = signedInFrame(context, request);
+  const user = frame.user;
+  if (!user) throw new Error('a protected console route ran without a user');
+  const { keyList, reveal } = await keysWithReveal(context, request, user, '/console/keys', form);
+  return sendPage(
+    reply,
+    status,
+    myKeysPage(frame, { user, keyList, ...(reveal ? { reveal } : {}) }),
   );
 }
 

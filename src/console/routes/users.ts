@@ -15,7 +15,12 @@ import type { FormState } from '../views/forms.js';
 import { withNotice } from '../views/notices.js';
 import { confirmDeleteUserPage } from '../views/user.js';
 import { usersPage } from '../views/users.js';
-import { CREATE_FIELDS, createFromForm, profileRefusals } from './create-user.js';
+import {
+  CREATE_FIELDS,
+  createFromForm,
+  landingAfterCreate,
+  profileRefusals,
+} from './create-user.js';
 import { notOnYourself, userNotFound } from './refusals.js';
 import { orgOptions, sendUserPage, userOf } from './user-page.js';
 
@@ -67,9 +72,13 @@ export function userRoutes(scope: FastifyInstance, context: ConsoleContext): voi
   scope.get('/users', (request, reply) => listPage(request, reply, 200));
 
   scope.post('/users', async (request, reply) => {
-    const created = await createFromForm(context, fields(request.body, CREATE_FIELDS));
+    const form = fields(request.body, CREATE_FIELDS);
+    const created = await createFromForm(context, form);
     if (created.ok) {
-      return seeOther(reply, withNotice(`/console/users/${created.user.id}`, 'user-created'));
+      return seeOther(
+        reply,
+        await landingAfterCreate(context, request, created.user, form.password),
+      );
     }
     return listPage(request, reply, created.status, created.form);
   });

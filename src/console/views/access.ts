@@ -40,7 +40,7 @@ const GLOBAL_OWNER_POWERS =
 const globalRole: Section = (frame, { user }) => {
   const base = `/console/users/${user.id}/global-owner`;
   const body = !user.globalRoles.includes('GLOBAL_OWNER')
-    ? html`<p>Not a GLOBAL_OWNER: may act on their own keys only, and cannot sign in here.</p>
+    ? html`<p>Not a GLOBAL_OWNER: may act on their own keys only.</p>
   <a class="button secondary" href="${base}/grant">Make GLOBAL_OWNER…</a>`
     : frame.user?.id === user.id
       ? html`<p>GLOBAL_OWNER. This is your own account: another administrator can revoke it.</p>`

@@ -1,8 +1,9 @@
+import { mayAdminister, ownedOrgIds } from '../../domain/access.js';
 import type { UserRecord } from '../../domain/records.js';
 import type { ConsoleAssets } from '../assets.js';
 import { type Fragment, type Html, html } from '../html.js';
 
-export type Section = 'users' | 'orgs';
+export type Section = 'users' | 'orgs' | 'org-members' | 'keys' | 'profile';
 
 /** What every page's frame needs beyond its own content. */
 export interface Frame {
@@ -32,8 +33,16 @@ function navigation(frame: Frame): Html {
   if (!frame.user || !frame.csrfToken) return html``;
   const link = (section: Section, label: string) =>
     html`<a href="/console/${section}"${frame.section === section ? html` aria-current="page"` : ''}>${label}</a>`;
-  return html`<nav aria-label="Main">${link('users', 'Users')}${link('orgs', 'Organizations')}</nav>
-    <div class="who"><span>${frame.user.username}</span>
+  // Only what this user may open: the admin pages for GLOBAL_OWNERs, orgs for their owners.
+  const admin = mayAdminister(frame.user);
+  const links = [
+    admin ? link('users', 'Users') : '',
+    admin ? link('orgs', 'Organizations') : '',
+    !admin && ownedOrgIds(frame.user).length > 0 ? link('org-members', 'My organizations') : '',
+    link('keys', 'My keys'),
+  ];
+  return html`<nav aria-label="Main">${links}</nav>
+    <div class="who"><a href="/console/profile"${frame.section === 'profile' ? html` aria-current="page"` : ''}>${frame.user.username}</a>
       <form class="inline" method="post" action="/console/sign-out">
         <input type="hidden" name="_csrf" value="${frame.csrfToken}">
         <button class="link" type="submit">Sign out</button>

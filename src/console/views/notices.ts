@@ -11,19 +11,28 @@ const MESSAGES = {
   'member-added': 'Member added.',
   'member-removed': 'Member removed from the organization; their account and keys stay.',
   'org-deleted': 'Organization deleted; its members keep their accounts and keys.',
-  'user-created': 'User created. Generate their first API key below.',
+  'user-created':
+    'User created. Send them the one-time invitation link below: they choose a password and generate their own keys.',
+  'user-created-with-password':
+    'User created with a console password: they sign in and generate their own keys on "My keys".',
   'key-enabled': 'Key enabled: it authenticates again.',
   'key-disabled': 'Key disabled: requests made with it are refused until it is enabled.',
   'key-deleted': 'Key deleted.',
+  'key-renamed': 'Key description saved.',
   'user-deleted': 'User deleted, with their keys.',
   'membership-set': 'Membership saved.',
   'membership-removed': 'Removed from the organization.',
   'global-owner-granted':
-    'GLOBAL_OWNER granted: this user may act on every user, and sign in here with a console password.',
-  'global-owner-revoked':
-    'GLOBAL_OWNER revoked: this user may act on themselves only, and no longer sign in here.',
+    'GLOBAL_OWNER granted: this user may act on every user, here and through the API.',
+  'global-owner-revoked': 'GLOBAL_OWNER revoked: this user may act on their own keys only.',
   'password-set': 'Console password set.',
   'profile-saved': 'Profile saved.',
+  'link-issued':
+    'Link issued; any earlier one no longer works. Send it now: it is shown only once.',
+  'user-invited':
+    'User created, with an invitation link below: send it to them, so they choose a password and generate their own keys.',
+  'password-chosen': 'Your password is set and you are signed in. Generate your API keys here.',
+  'own-password-changed': 'Password changed; your other console sessions have ended.',
 } as const;
 
 export type NoticeCode = keyof typeof MESSAGES;

@@ -22,8 +22,8 @@ export function signInPage(frame: Frame, view: SignInView): Html {
     ${field({ name: 'password', label: 'Password', type: 'password', required: true, autocomplete: 'current-password' })}
     <button type="submit">Sign in</button>
   </form>
-  <p class="muted">Console accounts are GLOBAL_OWNER users with a console password
-  (<code>keyward users set-password</code>).</p>
+  <p class="muted">No password yet? Ask an administrator for an invitation link
+  (<code>keyward users invite</code>).</p>
 </div>`,
   );
 }

@@ -3,13 +3,13 @@ import { MIN_PASSWORD_LENGTH } from '../../domain/passwords.js';
 import type { ApiKeyRecord, OrgRecord, UserRecord } from '../../domain/records.js';
 import { MAX_PROFILE_LENGTH, PROFILE_FIELDS } from '../../domain/users.js';
 import { type Html, html } from '../html.js';
-import { mayUseConsole } from '../sessions.js';
 import { access } from './access.js';
 import { confirmPage } from './confirm.js';
 import { count, when } from './format.js';
 import { csrf, type FormState, field } from './forms.js';
 import { type KeyList, keySection, type RevealedKey, revealPanel } from './keys.js';
 import { type Frame, page } from './layout.js';
+import { consoleAccess, type IssuedLinkView, linkPanel } from './link-panel.js';
 import { type OrgOptions, roleNames } from './users.js';
 
 export interface UserView extends FormState, OrgOptions {
@@ -19,6 +19,8 @@ export interface UserView extends FormState, OrgOptions {
   readonly memberOf: readonly OrgRecord[];
   readonly keyList: KeyList;
   readonly reveal?: RevealedKey;
+  /** A console link just issued, shown to its issuer once. */
+  readonly link?: IssuedLinkView;
 }
 
 export type SignedInFrame = Frame & { csrfToken: string };
@@ -50,10 +52,20 @@ const profile: Section = (frame, { user, values, problems = {} }) => {
 </details>`;
 };
 
+// A key generated here is shown to the administrator: right for a service account, wrong
+// for a person, who should generate their own on "My keys".
+const serviceKeys: Section = (frame, { user }) =>
+  frame.user?.id === user.id
+    ? html``
+    : html`<p class="notice" id="service-keys">Keys generated on this page are shown to you, not to
+${user.username}: use it for <strong>service accounts</strong>. A person generates their own keys
+on "My keys" after accepting an invitation (Console access, below).</p>`;
+
 const keys: Section = (frame, view) => {
   const base = `/console/users/${view.user.id}`;
   return html`<section aria-labelledby="keys-title"><h2 id="keys-title">Keys</h2>
 ${view.reveal ? revealPanel(view.reveal) : ''}
+${serviceKeys(frame, view)}
 ${keySection(frame.csrfToken, view.keyList, {
   list: base,
   generate: `${base}/keys`,
@@ -61,16 +73,14 @@ ${keySection(frame.csrfToken, view.keyList, {
 })}</section>`;
 };
 
-// Only someone who may sign in to the console has a use for a console password.
+// Every user may sign in to the console with a password, to manage their own keys.
 const password: Section = (frame, { user, hasPassword, problems }) =>
-  mayUseConsole(user)
-    ? html`<h3>Console password</h3>
+  html`<h3>Console password</h3>
 <form class="grid-form panel" id="password" method="post" action="/console/users/${user.id}/password">${csrf(frame.csrfToken)}
   <p class="muted">${hasPassword ? 'Set.' : 'Not set yet: this user cannot sign in until it is.'}</p>
   ${field({ name: 'password', label: 'New password', type: 'password', required: true, autocomplete: 'new-password', hint: `at least ${MIN_PASSWORD_LENGTH} characters; signs this user out of the console everywhere` }, {}, problems)}
   <div><button type="submit">Set password</button></div>
-</form>`
-    : html``;
+</form>`;
 
 const deletion: Section = (
   frame,
@@ -91,11 +101,12 @@ export function userPage(frame: SignedInFrame, view: UserView): Html {
     user.username,
     html`<p><a href="/console/users">← Users</a></p>
 <h1>${user.username}</h1>
+${view.link ? linkPanel(view.link, user) : ''}
 ${facts(frame, view)}
 ${keys(frame, view)}
 ${access(frame, view)}
 <section aria-labelledby="settings-title"><h2 id="settings-title">Settings</h2>
-${profile(frame, view)}${password(frame, view)}</section>
+${profile(frame, view)}${consoleAccess(frame, view)}${password(frame, view)}</section>
 ${deletion(frame, view)}`,
   );
 }
@@ -104,9 +115,10 @@ export function confirmDeleteKeyPage(
   frame: SignedInFrame,
   user: UserRecord,
   key: ApiKeyRecord,
-  /** The list view (filter and page) to return to, either way. */
-  view = '',
+  /** The page listing the key ("My keys" or the user's page) and its view (filter and page). */
+  back: { readonly list: string; readonly view: string },
 ): Html {
+  const { list, view } = back;
   return confirmPage(frame, {
     section: 'users',
     title: 'Delete key',
@@ -117,7 +129,7 @@ export function confirmDeleteKeyPage(
       'Clients using it will be refused at once. This cannot be undone; to stop it for a while, disable it instead.',
     action: `/console/users/${user.id}/keys/${key.id}/delete${view}`,
     button: 'Delete key',
-    cancel: `/console/users/${user.id}${view}`,
+    cancel: `${list}${view}`,
   });
 }
 

@@ -86,8 +86,8 @@ function createForm(token: string, view: UsersView): Html {
       ${orgField(view, values, problems, 'None')}
       ${select({ name: 'role', label: 'Role in the organization', choices: [{ value: '', label: 'ORG_MEMBER if an organization is chosen' }, ...roleChoices] }, values, problems)}
     </div>
-    ${checkbox('globalOwner', html`GLOBAL_OWNER: may manage every user, and sign in here with a console password`, values)}
-    <div class="owner-only${problems.password ? ' shown' : ''}">${field({ name: 'password', label: 'Console password', type: 'password', autocomplete: 'new-password', hint: `optional; at least ${MIN_PASSWORD_LENGTH} characters; only a GLOBAL_OWNER signs in` }, {}, problems)}</div>
+    ${checkbox('globalOwner', html`GLOBAL_OWNER: may manage every user, here and through the API`, values)}
+    ${field({ name: 'password', label: 'Console password', type: 'password', autocomplete: 'new-password', hint: `optional (at least ${MIN_PASSWORD_LENGTH} characters); leave it empty to get an invitation link for the user instead` }, {}, problems)}
     <div><button type="submit">Create user</button></div>
   </form>
 </section>`;

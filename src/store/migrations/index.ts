@@ -5,6 +5,7 @@ import { dailyUsage } from './0003-daily-usage.js';
 import { consoleSessions } from './0004-console-sessions.js';
 import { consoleReveals } from './0005-console-reveals.js';
 import { consoleIdle } from './0006-console-idle.js';
+import { consoleLinks } from './0007-console-links.js';
 
 /**
  * Every migration, imported in code rather than found by scanning a folder, so they ship
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0004-console-sessions': consoleSessions,
   '0005-console-reveals': consoleReveals,
   '0006-console-idle': consoleIdle,
+  '0007-console-links': consoleLinks,
 };
 
 export const migrationProvider: MigrationProvider = {
