@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { mayAdminister, mayManageOrgMembers, ownedOrgIds } from '../../domain/access.js';
 import { isOrgRole, type OrgRecord, type UserRecord, type Written } from '../../domain/records.js';
-import { createUser, USERNAME_RULE } from '../../domain/users.js';
+import { createUser, usernameRefusal } from '../../domain/users.js';
 import type { ConsoleContext } from '../context.js';
 import { LINK_REVEAL_ID } from '../links.js';
 import { fields, idParam, seeOther, sendPage, signedInFrame, text } from '../requests.js';
@@ -115,7 +115,7 @@ export function orgMemberRoutes(scope: FastifyInstance, context: ConsoleContext)
         const taken = created.error === 'username-taken';
         if (created.error === 'org-not-found') return orgNotFound(request, reply);
         return refuse(taken ? 409 : 400, {
-          username: taken ? 'That username is taken.' : USERNAME_RULE,
+          username: taken ? 'That username is taken.' : usernameRefusal(form.username),
         });
       }
       users.invalidate(created.value.username, created.revision);
