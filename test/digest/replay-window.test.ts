@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ReplayWindow } from '../../src/digest/index.js';
@@ -127,5 +129,26 @@ describe('ReplayWindow: bounds', () => {
     expect(w.tracked('b')?.keyId).toBe('k'); // the head is not expired, so the scan stops there
     expect(w.size).toBe(2);
     expect(w.horizon).toBe(Number.NEGATIVE_INFINITY);
+  });
+});
+
+describe('ReplayWindow: memory', () => {
+  it('does not keep the header each nonce was cut from alive', () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const count = 5000;
+    const window = new ReplayWindow({ maxNonces: count });
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < count; i++) {
+      // As the parser hands it over: a slice of a large header (a 4 KiB padding here).
+      const header = `nonce="${i.toString(36).padStart(52, '-')}", ${'x'.repeat(4096)}${i}`;
+      window.accept(header.slice(7, 59), i, 1, 'k');
+    }
+    gc();
+    const perEntry = (process.memoryUsage().heapUsed - before) / count;
+    // Holding the headers would cost over 4 KiB an entry; an entry itself is about 300 bytes.
+    expect(perEntry).toBeLessThan(1024);
+    expect(window.size).toBe(count);
   });
 });
