@@ -1,5 +1,6 @@
 import type { UserCredentials } from '../store/store.js';
 import { LocalRevisions } from './local-revisions.js';
+import { ownCopy } from './own-copy.js';
 import type {
   ApiKeyRecord,
   KeyCredential,
@@ -224,7 +225,8 @@ export class UserCache {
     return page.items.length > limit ? null : page.items;
   }
 
-  private remember(username: string, entry: Entry): void {
+  private remember(name: string, entry: Entry): void {
+    const username = ownCopy(name);
     if (this.entries.size >= this.options.maxUsers) {
       const oldest = this.entries.keys().next();
       if (!oldest.done) this.drop(oldest.value);

@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ownCopy } from '../../src/domain/own-copy.js';
 import { UserCache } from '../../src/domain/user-cache.js';
 import { MAX_USERNAME_LENGTH } from '../../src/domain/users.js';
 import { type FreshStore, freshStore } from '../support/databases.js';
+import { heapPerItem, sliceOfLargeHeader } from '../support/heap.js';
 
 // Usernames come from Authorization headers, up to 8 KiB each: the cache must not hold
 // what no user can be called.
@@ -16,7 +18,7 @@ describe('UserCache and names no user can have', () => {
     loads = [];
     cache = new UserCache({
       loadCredentials: (name) => {
-        loads.push(name);
+        loads.push(ownCopy(name));
         return store.loadCredentials(name);
       },
       listKeys: (id, page) => store.listKeys(id, page),
@@ -39,5 +41,16 @@ describe('UserCache and names no user can have', () => {
     expect(await cache.credentials(name)).toBeUndefined();
     expect(cache.peek(name)).toEqual({ credentials: undefined });
     expect(loads).toEqual([name]);
+  });
+
+  it('does not keep the header an unknown name was cut from alive', async () => {
+    const count = 2000;
+    // V8 copies slices shorter than 13 characters; longer ones point into the header.
+    const perName = await heapPerItem(count, (i) =>
+      cache.credentials(sliceOfLargeHeader(`nobody-called-${i}`)),
+    );
+    // Holding the headers would cost over 4 KiB a name.
+    expect(perName).toBeLessThan(1024);
+    expect(cache.peek(`nobody-called-${count - 1}`)).toEqual({ credentials: undefined });
   });
 });
