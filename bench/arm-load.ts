@@ -14,6 +14,8 @@ export interface LoadPlace {
   readonly dir: string;
   readonly wrkThreads: number;
   readonly wrkMaxRps: number;
+  /** A fixed total offered rate for wrk (req/s), or undefined: as fast as it goes. */
+  readonly wrkRate?: number;
 }
 
 export async function prepareLoad(arm: Arm, place: LoadPlace): Promise<PreparedLoad> {
@@ -28,6 +30,8 @@ export async function prepareLoad(arm: Arm, place: LoadPlace): Promise<PreparedL
       ...sized,
       threads: place.wrkThreads,
       maxRps: place.wrkMaxRps,
+      // Each connection's wait, so that all of them together offer wrkRate.
+      paceMs: place.wrkRate ? (sized.connections * 1000) / place.wrkRate : 0,
       dir: place.dir,
     });
   }

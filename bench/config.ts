@@ -15,6 +15,8 @@
 //   BENCH_WRK_THREADS  wrk threads in scenario g, each with its own slice of headers (default 2)
 //   BENCH_WRK_MAX_RPS  the fastest any server could go here; scenario g precomputes headers
 //                      for this rate × the duration, with headroom (default 60000)
+//   BENCH_RATE         scenario g's wrk offers this many req/s in all instead of as many as it
+//                      can: latency at a fixed load below saturation (unset: saturation)
 
 import { resolve } from 'node:path';
 
@@ -35,6 +37,7 @@ export interface BenchConfig {
   readonly resultsDir: string;
   readonly wrkThreads: number;
   readonly wrkMaxRps: number;
+  readonly wrkRate?: number;
 }
 
 function integer(name: string, fallback: number, min: number, max: number): number {
@@ -83,5 +86,6 @@ export function readConfig(): BenchConfig {
     wrkThreads: integer('BENCH_WRK_THREADS', 2, 1, 1000),
     // Above the bare node:http ceiling wrk measured here (51,679 req/s).
     wrkMaxRps: integer('BENCH_WRK_MAX_RPS', 60_000, 100, 1_000_000),
+    ...(process.env.BENCH_RATE ? { wrkRate: integer('BENCH_RATE', 0, 1, 1_000_000) } : {}),
   };
 }

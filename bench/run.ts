@@ -55,6 +55,7 @@ function load(config: BenchConfig, group: StartedGroup, arm: Arm, dir: string, s
     dir,
     wrkThreads: config.wrkThreads,
     wrkMaxRps: config.wrkMaxRps,
+    ...(config.wrkRate ? { wrkRate: config.wrkRate } : {}),
   });
 }
 

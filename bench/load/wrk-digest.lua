@@ -4,6 +4,7 @@
 --   WRK_DIGEST_METHOD, WRK_DIGEST_PATH, WRK_DIGEST_BODY (optional), WRK_DIGEST_EXPECT
 --   WRK_DIGEST_LINES  the lines file; unset: no Authorization at all (the bare ceiling)
 --   WRK_DIGEST_INDEX  one "offset count" line per thread: that thread's own slice
+--   WRK_DIGEST_PACE_MS  milliseconds each connection waits before its next request (0: none)
 --
 -- A thread never reads another's slice and never rereads its own, so each (nonce, nc) is
 -- sent at most once. When a slice runs out the thread counts it, stops, and its last
@@ -17,6 +18,12 @@ local expect = tonumber(os.getenv("WRK_DIGEST_EXPECT") or "200")
 local lines_file = os.getenv("WRK_DIGEST_LINES")
 local index_file = os.getenv("WRK_DIGEST_INDEX")
 local PLACEHOLDER = "@AUTHORIZATION@"
+local pace_ms = tonumber(os.getenv("WRK_DIGEST_PACE_MS") or "0")
+
+-- Defined only when pacing: wrk then waits this long before each request on a connection.
+if pace_ms > 0 then
+  function delay() return pace_ms end
+end
 
 -- Setup and done run in wrk's main Lua state.
 local threads = {}

@@ -37,6 +37,12 @@ export interface WrkSpec extends Exchange {
   readonly threads: number;
   /** The fastest any server could go here; the lines are sized for it. */
   readonly maxRps: number;
+  /**
+   * Milliseconds each connection waits before its next request (0: none). A fixed offered
+   * load below saturation: latency then shows the server's own stalls, not the queue that
+   * any saturated server builds (50 connections over N req/s wait 50/N s on average).
+   */
+  readonly paceMs?: number;
   /** Where the lines file goes (removed after the run). */
   readonly dir: string;
 }
@@ -82,6 +88,7 @@ function runWrk(spec: WrkSpec, threads: number, folder: string | undefined): Pro
     WRK_DIGEST_METHOD: spec.method,
     WRK_DIGEST_PATH: spec.path,
     WRK_DIGEST_EXPECT: String(spec.expectStatus),
+    WRK_DIGEST_PACE_MS: String(spec.paceMs ?? 0),
     ...(spec.body === undefined ? {} : { WRK_DIGEST_BODY: spec.body }),
     ...(folder === undefined
       ? {}
