@@ -1,10 +1,11 @@
+import { type Principal, type RoleHolder, rolesOf } from './principal.js';
 import type { ObjectId, UserRecord } from './records.js';
 
 // Who may act on what. Every "no" becomes the same 401 at the edge, whether or not the
 // target exists, so these rules never need to know if it does, and must be asked before
 // anything looks the target up: a lookup that runs only for some answers shows in the timing.
 
-export function isGlobalOwner(actor: UserRecord): boolean {
+export function isGlobalOwner(actor: RoleHolder): boolean {
   return actor.globalRoles.includes('GLOBAL_OWNER');
 }
 
@@ -12,12 +13,12 @@ export function isGlobalOwner(actor: UserRecord): boolean {
  * Whether the actor may act on users other than itself: only a GLOBAL_OWNER (as Ops Manager
  * allows). Decided from the actor alone, so a route can refuse before naming a target.
  */
-export function mayActOnOthers(actor: UserRecord): boolean {
+export function mayActOnOthers(actor: RoleHolder): boolean {
   return isGlobalOwner(actor);
 }
 
 /** Members of an org, with any role, may list its users. */
-export function mayListOrgUsers(actor: UserRecord, orgId: ObjectId): boolean {
+export function mayListOrgUsers(actor: RoleHolder, orgId: ObjectId): boolean {
   return isGlobalOwner(actor) || actor.orgRoles.some((role) => role.orgId === orgId);
 }
 
@@ -33,7 +34,7 @@ export function mayManageKeysOf(actor: UserRecord, ownerId: ObjectId): boolean {
 }
 
 /** An ORG_OWNER manages the members of their own orgs (in the console); a GLOBAL_OWNER, all. */
-export function mayManageOrgMembers(actor: UserRecord, orgId: ObjectId): boolean {
+export function mayManageOrgMembers(actor: RoleHolder, orgId: ObjectId): boolean {
   return (
     isGlobalOwner(actor) ||
     actor.orgRoles.some((role) => role.orgId === orgId && role.roleName === 'ORG_OWNER')
@@ -41,6 +42,22 @@ export function mayManageOrgMembers(actor: UserRecord, orgId: ObjectId): boolean
 }
 
 /** The orgs whose members the actor manages without being a GLOBAL_OWNER. */
-export function ownedOrgIds(actor: UserRecord): ObjectId[] {
+export function ownedOrgIds(actor: RoleHolder): ObjectId[] {
   return actor.orgRoles.filter((role) => role.roleName === 'ORG_OWNER').map((role) => role.orgId);
+}
+
+/**
+ * A request's principal reads an org's users as a member of it: a user with any role in the
+ * org, a programmatic key of that org (whatever its roles), or a GLOBAL_OWNER.
+ */
+export function principalMayListOrgUsers(principal: Principal, orgId: ObjectId): boolean {
+  return mayListOrgUsers(rolesOf(principal), orgId);
+}
+
+/**
+ * An org's programmatic keys are managed by its ORG_OWNERs, users or keys alike (a key with
+ * ORG_OWNER may manage its siblings and itself, as in Atlas), and by GLOBAL_OWNERs.
+ */
+export function mayManageOrgApiKeys(principal: Principal, orgId: ObjectId): boolean {
+  return mayManageOrgMembers(rolesOf(principal), orgId);
 }

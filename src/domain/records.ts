@@ -100,3 +100,22 @@ export type Revision = number & { readonly brand: 'Revision' };
 export type Written<T, E extends string> =
   | { readonly ok: true; readonly value: T; readonly revision: Revision }
   | { readonly ok: false; readonly error: E };
+
+/**
+ * A programmatic API key of an org (Atlas' successor to personal keys): its public key is
+ * the Digest username, its private key the password, stored only as HA1s like a personal key.
+ */
+export interface OrgApiKeyRecord {
+  readonly id: ObjectId;
+  readonly orgId: ObjectId;
+  /** 8 lowercase letters; the Digest username. */
+  readonly publicKey: string;
+  readonly description: string;
+  /** Roles in `orgId`, sorted. */
+  readonly roles: readonly OrgRole[];
+  readonly createdAt: Timestamp;
+  readonly lastUsed?: Timestamp;
+  readonly usedCount: number;
+  /** The private key's last 12 characters, kept only for display. */
+  readonly suffix: string;
+}

@@ -1,4 +1,4 @@
-import type { UserCredentials } from '../store/store.js';
+import type { Credentials } from '../store/store.js';
 import { LocalRevisions } from './local-revisions.js';
 import { ownCopy } from './own-copy.js';
 import type {
@@ -12,7 +12,7 @@ import type {
 import { MAX_USERNAME_LENGTH } from './users.js';
 
 export interface UserSource {
-  loadCredentials(username: string): Promise<UserCredentials | undefined>;
+  loadCredentials(username: string): Promise<Credentials | undefined>;
   listKeys(userId: ObjectId, page: PageRequest): Promise<Page<ApiKeyRecord>>;
   credentialsRevision(): Promise<number>;
 }
@@ -41,13 +41,14 @@ const DEFAULTS: UserCacheOptions = {
 };
 
 interface Entry {
-  readonly credentials: UserCredentials | undefined;
+  readonly credentials: Credentials | undefined;
   /** The user's keys as stored, loaded on the first list; `null` when too many to hold. */
   keys?: Promise<readonly ApiKeyRecord[] | null>;
 }
 
 /**
- * What the hot path needs per user, in memory: the enabled HA1 set (every authenticated
+ * What the hot path needs per Digest username (a user's, or a programmatic key's public key,
+ * whose entry holds its one HA1 set and no key list), in memory: the enabled HA1 set (every authenticated
  * request) and the key list (every list request), so neither reads the database. Unknown
  * usernames are cached too (a flood of made-up names must not become a flood of queries),
  * and the map is bounded.
@@ -65,7 +66,7 @@ interface Entry {
  */
 export class UserCache {
   private readonly entries = new Map<string, Entry>();
-  private readonly loading = new Map<string, Promise<UserCredentials | undefined>>();
+  private readonly loading = new Map<string, Promise<Credentials | undefined>>();
   private readonly ownerOfKey = new Map<ObjectId, string>();
   /** This process's own writes, told apart from everyone else's by their revisions. */
   private readonly revisions = new LocalRevisions();
@@ -84,12 +85,12 @@ export class UserCache {
   }
 
   /** The cached entry, if any: lets the hot path stay synchronous. */
-  peek(username: string): { readonly credentials: UserCredentials | undefined } | undefined {
+  peek(username: string): { readonly credentials: Credentials | undefined } | undefined {
     if (username.length > MAX_USERNAME_LENGTH) return TOO_LONG;
     return this.entries.get(username);
   }
 
-  async credentials(username: string): Promise<UserCredentials | undefined> {
+  async credentials(username: string): Promise<Credentials | undefined> {
     const cached = this.peek(username);
     if (cached) return cached.credentials;
     let pending = this.loading.get(username);
@@ -101,7 +102,7 @@ export class UserCache {
   }
 
   /** Loads the user again, whatever is cached: another process may have changed it since. */
-  reload(username: string): Promise<UserCredentials | undefined> {
+  reload(username: string): Promise<Credentials | undefined> {
     if (username.length > MAX_USERNAME_LENGTH) return Promise.resolve(undefined);
     this.drop(username);
     return this.credentials(username);
@@ -113,8 +114,9 @@ export class UserCache {
    */
   async keys(username: string): Promise<readonly ApiKeyRecord[] | undefined> {
     const entry = this.entries.get(username);
-    const user = entry?.credentials?.user;
-    if (!entry || !user) return undefined;
+    const credentials = entry?.credentials;
+    if (!entry || !credentials || !('user' in credentials)) return undefined;
+    const { user } = credentials;
     entry.keys ??= this.loadKeys(user.id);
     return (await entry.keys) ?? undefined;
   }
@@ -208,7 +210,7 @@ export class UserCache {
     this.ownerOfKey.clear();
   }
 
-  private async load(username: string): Promise<UserCredentials | undefined> {
+  private async load(username: string): Promise<Credentials | undefined> {
     const generation = this.generation;
     const credentials = await this.source.loadCredentials(username);
     if (generation === this.generation) this.remember(username, { credentials });

@@ -4,7 +4,7 @@
 // Nothing is implied: a GLOBAL_OWNER passes `org=` only as a member of that org, so a
 // location's rule reads the same whoever asks.
 
-import type { UserRecord } from '../domain/records.js';
+import { type Principal, rolesOf } from '../domain/principal.js';
 import { isOrgRole } from '../domain/records.js';
 
 export interface Requirements {
@@ -49,12 +49,19 @@ export function unknownRole(requirements: Requirements): string | undefined {
   return requirements.orgRoles.find((pair) => !isOrgRole(pair.roleName))?.roleName;
 }
 
-/** Why `user` may not pass, or undefined when every requirement holds. */
-export function denial(user: UserRecord, requirements: Requirements): string | undefined {
+/**
+ * Why `principal` may not pass, or undefined when every requirement holds. A programmatic
+ * key passes on its roles in its org; it has no username, so it never passes `username=`.
+ */
+export function denial(principal: Principal, requirements: Requirements): string | undefined {
   const { orgs, orgRoles, globalRoles, usernames } = requirements;
-  if (usernames.length > 0 && !usernames.includes(user.username)) {
+  if (
+    usernames.length > 0 &&
+    (principal.kind !== 'user' || !usernames.includes(principal.user.username))
+  ) {
     return 'username not allowed here';
   }
+  const user = rolesOf(principal);
   if (orgs.length > 0 && !user.orgRoles.some((m) => orgs.includes(m.orgId))) {
     return `not a member of org ${orgs.join(' or ')}`;
   }

@@ -14,6 +14,7 @@ import type { Api } from './routes/api.js';
 import { gatewayRoutes } from './routes/gateway.js';
 import { healthRoutes } from './routes/health.js';
 import { keyRoutes } from './routes/keys.js';
+import { orgApiKeyRoutes } from './routes/org-api-keys.js';
 import { orgRoutes } from './routes/orgs.js';
 import { userRoutes } from './routes/users.js';
 import { validatorCompiler } from './validation.js';
@@ -31,6 +32,9 @@ function apiRoutes(api: Api, context: ApiContext): void {
   methodNotAllowed(api, '/users/byName/:username', ['GET']);
   orgRoutes(api, context);
   methodNotAllowed(api, '/orgs/:orgId/users', ['GET']);
+  orgApiKeyRoutes(api, context);
+  methodNotAllowed(api, '/orgs/:orgId/apiKeys', ['GET', 'POST']);
+  methodNotAllowed(api, '/orgs/:orgId/apiKeys/:apiKeyId', ['GET', 'PATCH', 'DELETE']);
 }
 
 export type AppOptions = Pick<

@@ -1,5 +1,5 @@
 import type { DigestAuthenticator } from '../digest/index.js';
-import type { UserRecord } from '../domain/records.js';
+import type { Principal } from '../domain/principal.js';
 import type { Throttle } from '../domain/throttle.js';
 import type { UserCache } from '../domain/user-cache.js';
 import type { Store } from '../store/store.js';
@@ -21,7 +21,10 @@ export interface ApiContext {
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The digest-authenticated user; set by the digest plugin on every API route. */
-    principal: UserRecord | undefined;
+    /**
+     * The digest-authenticated user or programmatic key; set by the digest plugin on every
+     * API route.
+     */
+    principal: Principal | undefined;
   }
 }

@@ -11,6 +11,10 @@ const ERROR_STATUS = {
   INVALID_ATTRIBUTE: 400,
   INVALID_JSON: 400,
   INVALID_QUERY_PARAMETER: 400,
+  // Programmatic API keys (src/http/routes/org-api-keys.ts).
+  INVALID_API_KEY_DESC: 400,
+  MISSING_API_KEY_ROLES: 400,
+  INVALID_ENUM_VALUE: 400,
   // Forward auth (src/http/routes/gateway.ts): a proxy's misconfiguration is a 400, which
   // nginx turns into a 500 and logs; what a client did is a 403, which reaches the client.
   GATEWAY_UNTRUSTED_PEER: 400,

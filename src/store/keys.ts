@@ -1,6 +1,7 @@
 import { type Kysely, type Selectable, sql, type Updateable } from 'kysely';
 import type { ApiKeyRecord, Written } from '../domain/records.js';
 import { contains, paged, Rollback, revisedWrite, type StoreContext, toCount } from './context.js';
+import { loadOrgApiKeyCredentials } from './org-api-keys.js';
 import type { ApiKeysTable, Database } from './schema.js';
 import { bumpRevision } from './settings.js';
 import type { NewApiKey, Store } from './store.js';
@@ -214,9 +215,16 @@ export function keyQueries(ctx: StoreContext): KeyQueries {
       });
     },
 
-    // The hot path's read on a cache miss: the user (with roles) and its enabled keys.
+    // The hot path's read on a cache miss: the user (with roles) and its enabled keys, or
+    // the programmatic key going by that name. Both are always looked up, so the work done
+    // does not tell which kind of name exists.
     async loadCredentials(username) {
-      const user = await findUser(db, 'username', username);
+      const [user, apiKey] = await Promise.all([
+        findUser(db, 'username', username),
+        loadOrgApiKeyCredentials(db, username),
+      ]);
+      if (user && apiKey) return undefined;
+      if (apiKey) return apiKey;
       if (!user) return undefined;
       const rows = await db
         .selectFrom('api_keys')

@@ -19,6 +19,7 @@ import type { StoreContext } from './context.js';
 import { type DialectKit, postgresKit, sqliteKit } from './dialect.js';
 import { keyQueries } from './keys.js';
 import { runMigrations } from './migrate.js';
+import { orgApiKeyQueries } from './org-api-keys.js';
 import { orgQueries } from './orgs.js';
 import { type RevisionListener, revisionListener } from './revision-listener.js';
 import type { Database } from './schema.js';
@@ -202,6 +203,7 @@ export async function openStore(database: string, options: OpenStoreOptions = {}
     ...userQueries(ctx),
     ...activityQueries(ctx),
     ...keyQueries(ctx),
+    ...orgApiKeyQueries(ctx),
     ...usageQueries(ctx),
     ...consoleSessionQueries(ctx),
     ...consoleLinkQueries(ctx),

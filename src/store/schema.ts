@@ -88,6 +88,27 @@ export interface ConsoleLinksTable {
   used_at: string | null;
 }
 
+/** An org's programmatic API keys; the public key is their Digest username. */
+export interface OrgApiKeysTable {
+  id: string;
+  org_id: string;
+  public_key: string;
+  description: string;
+  created_at: string;
+  last_used: string | null;
+  used_count: Generated<number>;
+  suffix: string;
+  ha1_md5: string;
+  ha1_sha256: string;
+  ha1_sha512_256: string;
+}
+
+/** A programmatic key's roles, all in the key's own org. */
+export interface OrgApiKeyRolesTable {
+  key_id: string;
+  role_name: string;
+}
+
 /** One row (id = 1): bumped with every change to users, memberships, roles and keys. */
 export interface CredentialsRevisionTable {
   id: number;
@@ -106,4 +127,6 @@ export interface Database {
   console_sessions: ConsoleSessionsTable;
   console_reveals: ConsoleRevealsTable;
   console_links: ConsoleLinksTable;
+  org_api_keys: OrgApiKeysTable;
+  org_api_key_roles: OrgApiKeyRolesTable;
 }

@@ -4,6 +4,7 @@ import type {
   Ha1Set,
   KeyCredential,
   ObjectId,
+  OrgApiKeyRecord,
   OrgRecord,
   OrgRole,
   Outcome,
@@ -118,6 +119,30 @@ export interface UserCredentials {
   readonly keys: readonly KeyCredential[];
 }
 
+/** A new programmatic key of an org, as the domain made it (src/domain/org-api-keys.ts). */
+export interface NewOrgApiKey
+  extends Pick<
+    OrgApiKeyRecord,
+    'id' | 'orgId' | 'publicKey' | 'description' | 'roles' | 'createdAt' | 'suffix'
+  > {
+  readonly ha1: Ha1Set;
+}
+
+/** What a PATCH may change of a programmatic key; absent fields stay. */
+export interface OrgApiKeyChanges {
+  readonly description?: string;
+  readonly roles?: readonly OrgRole[];
+}
+
+/** A programmatic key as the authenticator needs it: the key, and its one HA1 set. */
+export interface OrgApiKeyCredentials {
+  readonly apiKey: OrgApiKeyRecord;
+  readonly keys: readonly KeyCredential[];
+}
+
+/** Whoever a Digest username names: a user, or a programmatic key by its public key. */
+export type Credentials = UserCredentials | OrgApiKeyCredentials;
+
 /**
  * The only way into the database. Every method is one transaction; every change to
  * users, memberships, roles or keys bumps the credentials revision in that transaction so
@@ -219,8 +244,34 @@ export interface Store {
   ): Promise<Written<ApiKeyRecord, 'key-not-found'>>;
   deleteKey(userId: ObjectId, keyId: ObjectId): Promise<Written<void, 'key-not-found'>>;
 
-  /** The hot path's only read, done on a cache miss. */
-  loadCredentials(username: string): Promise<UserCredentials | undefined>;
+  /**
+   * Inserts an org's programmatic key; 'public-key-taken' when a key or a user already goes
+   * by its public key (users and public keys share the Digest username's namespace).
+   */
+  createOrgApiKey(
+    key: NewOrgApiKey,
+  ): Promise<Written<OrgApiKeyRecord, 'org-not-found' | 'public-key-taken'>>;
+  /** An org's programmatic keys ordered by id. */
+  listOrgApiKeys(orgId: ObjectId, page: PageRequest): Promise<Page<OrgApiKeyRecord>>;
+  /** One programmatic key, only if it belongs to that org: every key route looks up here. */
+  getOrgApiKey(orgId: ObjectId, keyId: ObjectId): Promise<OrgApiKeyRecord | undefined>;
+  updateOrgApiKey(
+    orgId: ObjectId,
+    keyId: ObjectId,
+    changes: OrgApiKeyChanges,
+  ): Promise<Written<OrgApiKeyRecord, 'key-not-found'>>;
+  /** Returns the deleted key, whose public key the caller's cache must drop. */
+  deleteOrgApiKey(
+    orgId: ObjectId,
+    keyId: ObjectId,
+  ): Promise<Written<OrgApiKeyRecord, 'key-not-found'>>;
+
+  /**
+   * The hot path's only read, done on a cache miss: the user by that username, or else the
+   * programmatic key by that public key. A name that somehow names both (only a race of two
+   * PostgreSQL writers could do it) names neither: it must not sign in as the wrong one.
+   */
+  loadCredentials(username: string): Promise<Credentials | undefined>;
   /** Bumped by every change to users, memberships and keys. */
   credentialsRevision(): Promise<number>;
   /**

@@ -22,9 +22,13 @@ function merge(deltas: readonly UsageDelta[]): UsageDelta[] {
 
 /**
  * One UPDATE per flush whatever its size: the deltas travel as arrays (PostgreSQL) or as
- * one JSON document (SQLite) and are joined to api_keys. Keys deleted meanwhile match no
+ * one JSON document (SQLite) and are joined to api_keys and org_api_keys (programmatic keys,
+ * which get no daily rows). Keys deleted meanwhile match no
  * row and are dropped. Usage does not bump the credentials revision: it is not a credential.
  */
+/** Personal keys and programmatic keys: the same counts; daily rows only for personal keys. */
+const USAGE_TABLES = ['api_keys', 'org_api_keys'] as const;
+
 export function usageQueries(
   ctx: StoreContext,
 ): Pick<Store, 'applyUsage' | 'dailyUsage' | 'busiestKeys'> {
@@ -35,22 +39,24 @@ export function usageQueries(
       if (merged.length === 0) return;
       if (kit.name === 'postgres') {
         const ids = merged.map((d) => d.keyId);
+        const d = sql`unnest(${ids}::text[], ${merged.map((d) => d.count)}::bigint[],
+                             ${merged.map((d) => d.lastUsed)}::text[]) as d(id, count, last_used)`;
         await kit.write(db, async (trx) => {
-          await sql`select id from api_keys where id = any(${ids}::text[]) order by id for no key update`.execute(
-            trx,
-          );
-          await sql`
-            update api_keys as k
-               set used_count = k.used_count + d.count,
-                   last_used = greatest(k.last_used, d.last_used)
-              from unnest(${ids}::text[], ${merged.map((d) => d.count)}::bigint[],
-                          ${merged.map((d) => d.lastUsed)}::text[]) as d(id, count, last_used)
-             where k.id = d.id`.execute(trx);
+          for (const table of USAGE_TABLES.map((name) => sql.table(name))) {
+            await sql`select id from ${table} where id = any(${ids}::text[]) order by id for no key update`.execute(
+              trx,
+            );
+            await sql`
+              update ${table} as k
+                 set used_count = k.used_count + d.count,
+                     last_used = greatest(k.last_used, d.last_used)
+                from ${d}
+               where k.id = d.id`.execute(trx);
+          }
           await sql`
             insert into key_usage_daily (key_id, day, count)
             select d.id, substr(d.last_used, 1, 10), d.count
-              from unnest(${ids}::text[], ${merged.map((d) => d.count)}::bigint[],
-                          ${merged.map((d) => d.lastUsed)}::text[]) as d(id, count, last_used)
+              from ${d}
               join api_keys k on k.id = d.id
             on conflict (key_id, day) do update set count = key_usage_daily.count + excluded.count`.execute(
             trx,
@@ -59,24 +65,24 @@ export function usageQueries(
         return;
       }
       const json = JSON.stringify(merged.map((d) => [d.keyId, d.count, d.lastUsed]));
+      const d = sql`(select json_extract(value, '$[0]') as id,
+                            json_extract(value, '$[1]') as count,
+                            json_extract(value, '$[2]') as last_used
+                       from json_each(${json})) as d`;
       await kit.write(db, async (trx) => {
-        await sql`
-          update api_keys
-             set used_count = used_count + d.count,
-                 last_used = max(coalesce(api_keys.last_used, ''), d.last_used)
-            from (select json_extract(value, '$[0]') as id,
-                         json_extract(value, '$[1]') as count,
-                         json_extract(value, '$[2]') as last_used
-                    from json_each(${json})) as d
-           where api_keys.id = d.id`.execute(trx);
+        for (const name of USAGE_TABLES) {
+          await sql`
+            update ${sql.table(name)}
+               set used_count = used_count + d.count,
+                   last_used = max(coalesce(${sql.ref(`${name}.last_used`)}, ''), d.last_used)
+              from ${d}
+             where ${sql.ref(`${name}.id`)} = d.id`.execute(trx);
+        }
         // "where true" lets SQLite parse an upsert whose source is a select.
         await sql`
           insert into key_usage_daily (key_id, day, count)
           select d.id, substr(d.last_used, 1, 10), d.count
-            from (select json_extract(value, '$[0]') as id,
-                         json_extract(value, '$[1]') as count,
-                         json_extract(value, '$[2]') as last_used
-                    from json_each(${json})) as d
+            from ${d}
             join api_keys k on k.id = d.id
            where true
           on conflict (key_id, day) do update set count = count + excluded.count`.execute(trx);

@@ -7,6 +7,7 @@ import type {
   UserRecord,
 } from '../domain/records.js';
 import { contains, paged, Rollback, revisedWrite, type StoreContext, toCount } from './context.js';
+import { publicKeyExists } from './org-api-keys.js';
 import type { Database, UsersTable } from './schema.js';
 import type { Store } from './store.js';
 
@@ -144,6 +145,8 @@ export function userQueries(ctx: StoreContext): UserQueries {
       const memberships = new Map(user.orgRoles.map((m) => [m.orgId, m.roleName]));
       const globalRoles = [...new Set(user.globalRoles)];
       return revisedWrite(ctx, async (trx) => {
+        // A username and a programmatic key's public key share the Digest username's namespace.
+        if (await publicKeyExists(trx, user.username)) throw new Rollback('username-taken');
         try {
           await trx
             .insertInto('users')

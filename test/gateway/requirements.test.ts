@@ -4,13 +4,14 @@ import { userRecord } from '../support/records.js';
 
 describe('requirements', () => {
   const org = '0123456789abcdef01234567';
-  const user = userRecord({ orgRoles: [{ orgId: org, roleName: 'ORG_MEMBER' }] });
+  const record = userRecord({ orgRoles: [{ orgId: org, roleName: 'ORG_MEMBER' }] });
+  const user = { kind: 'user', user: record } as const;
 
   it('passes when every given parameter holds, any of its values', () => {
     expect(denial(user, requirementsOf({}))).toBeUndefined();
     expect(denial(user, requirementsOf({ org: ['f'.repeat(24), org] }))).toBeUndefined();
     expect(denial(user, requirementsOf({ orgRole: `${org}:ORG_MEMBER` }))).toBeUndefined();
-    expect(denial(user, requirementsOf({ username: user.username, org }))).toBeUndefined();
+    expect(denial(user, requirementsOf({ username: record.username, org }))).toBeUndefined();
   });
 
   it('says which requirement failed', () => {

@@ -454,7 +454,7 @@ describe.each(dialects)('store on %s', (dialect) => {
       await store.setKeyEnabled(ada.id, keys[1]!.id, false);
 
       const creds = await store.loadCredentials('ada');
-      expect(creds?.user).toEqual(ada);
+      expect(creds && 'user' in creds && creds.user).toEqual(ada);
       expect(creds?.keys).toEqual([
         { keyId: keys[0]!.id, ha1: keys[0]!.ha1 },
         { keyId: keys[2]!.id, ha1: keys[2]!.ha1 },

@@ -113,6 +113,11 @@ export class TestApi {
     return new TestApi(service, this.config, folder, orgId, alice, bob, root);
   }
 
+  /** Another user with one key, e.g. an ORG_OWNER for the suites that need one. */
+  account(request: UserRequest): Promise<Account> {
+    return createAccount(this.service, request);
+  }
+
   /** The database the service runs on (a file path or a postgres:// URL). */
   get database(): string {
     return this.config.database;

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { authorizationValues, type DigestRequest, type VerifyOutcome } from '../../digest/index.js';
+import { principalOf } from '../../domain/principal.js';
 import { ThrottleUnavailable } from '../../domain/throttle.js';
 import type { ApiContext } from '../context.js';
 import { ApiError, UNAUTHORIZED_BODY } from '../errors.js';
@@ -111,7 +112,7 @@ export function digestVerification(context: ApiContext) {
     const outcome = verified.kind === 'pending' ? await verified.outcome : verified;
     switch (outcome.kind) {
       case 'authenticated':
-        request.principal = principal?.user;
+        request.principal = principal && principalOf(principal);
         throttle.succeed(userKey);
         usage.record(outcome.keyId);
         reply.header('Authentication-Info', outcome.authenticationInfo);

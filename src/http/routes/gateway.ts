@@ -44,9 +44,13 @@ const GatewayHeaders = Type.Object({
 });
 
 const outHeaders = {
-  [IDENTITY_HEADERS.userId]: text('The user’s id'),
-  [IDENTITY_HEADERS.username]: text('The username; bytes outside visible ASCII and % escaped'),
-  [IDENTITY_HEADERS.keyId]: text('The id of the key that signed the request'),
+  [IDENTITY_HEADERS.principal]: text('user (a personal key) or apiKey (an org’s programmatic key)'),
+  [IDENTITY_HEADERS.userId]: text('The user’s id; empty for a programmatic key'),
+  [IDENTITY_HEADERS.username]: text(
+    'The username; bytes outside visible ASCII and % escaped; empty for a programmatic key',
+  ),
+  [IDENTITY_HEADERS.publicKey]: text('The programmatic key’s public key; empty for a user'),
+  [IDENTITY_HEADERS.keyId]: text('The id of the key (personal or programmatic) that signed'),
   [IDENTITY_HEADERS.orgs]: text('<ORG-ID>:<ROLE>, comma-separated; empty when none'),
   [IDENTITY_HEADERS.globalRoles]: text('Comma-separated; empty when none'),
   'Authentication-Info': text('rspauth, cnonce, nc and qop (RFC 7616 §3.5)'),
@@ -108,11 +112,11 @@ export function gatewayRoutes(
       throw code && error instanceof ApiError ? deny(reply, code, error.detail) : error;
     }
     if (keyId === undefined) return reply;
-    const user = request.principal;
-    if (user === undefined) throw new Error('verified without a principal');
-    const why = denial(user, requirements);
+    const { principal } = request;
+    if (principal === undefined) throw new Error('verified without a principal');
+    const why = denial(principal, requirements);
     if (why !== undefined) throw deny(reply, 'GATEWAY_ACCESS_DENIED', `Denied: ${why}.`);
-    return reply.code(200).headers(identityHeaders(user, keyId)).send();
+    return reply.code(200).headers(identityHeaders(principal, keyId)).send();
   };
 
   const schema = {

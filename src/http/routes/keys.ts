@@ -81,7 +81,8 @@ export function keyRoutes(api: Api, context: ApiContext): void {
     async (request, reply) => {
       const user = await targetUser(store, request.principal, request.params.userId);
       // A user's own list comes from memory; others' (a GLOBAL_OWNER's view) from the store.
-      const cached = user === request.principal ? await users.keys(user.username) : undefined;
+      const self = request.principal?.kind === 'user' && user === request.principal.user;
+      const cached = self ? await users.keys(user.username) : undefined;
       const { pretty, envelope } = renderOptions(request);
       if (cached && !pretty && !envelope) {
         const href = selfHref(request, context.publicUrl);

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { mayListOrgUsers } from '../../domain/access.js';
+import { principalMayListOrgUsers } from '../../domain/access.js';
 import type { ApiContext } from '../context.js';
 import { unauthorized } from '../errors.js';
 import { baseUrl, selfHref } from '../links.js';
@@ -10,7 +10,7 @@ import type { Api } from './api.js';
 
 const OrgParams = Type.Object({ orgId: ObjectIdString });
 
-/** `/orgs/{ORG-ID}/users`: the members of an org, for members of that org. */
+/** `/orgs/{ORG-ID}/users`: the members of an org, for members (and programmatic keys) of that org. */
 export function orgRoutes(api: Api, context: ApiContext): void {
   const { store } = context;
 
@@ -27,7 +27,7 @@ export function orgRoutes(api: Api, context: ApiContext): void {
     async (request) => {
       const { orgId } = request.params;
       const { principal } = request;
-      if (!principal || !mayListOrgUsers(principal, orgId)) throw unauthorized();
+      if (!principal || !principalMayListOrgUsers(principal, orgId)) throw unauthorized();
       // A GLOBAL_OWNER passes the rule for any id; a missing org still answers 401.
       if (!(await store.getOrg(orgId))) throw unauthorized();
       const userBase = `${baseUrl(request, context.publicUrl)}${api.prefix}/users/`;
