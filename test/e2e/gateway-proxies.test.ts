@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueOrgApiKey } from '../../src/domain/org-api-keys.js';
 import { ATLAS, type TestApi } from '../support/api.js';
 import { digestAuthorization } from '../support/digest-client.js';
 import { as, curl, echoed, forged, get, run, type Stack, stack } from '../support/gateway-stack.js';
@@ -102,6 +103,29 @@ describe.each(proxies)('through %s', (_name, start) => {
     expect(headers['x-keyward-user-id']).toBe(alice.user.id);
     expect(headers['x-keyward-username']).toBe(alice.username);
     expect(headers['x-keyward-key-id']).toBe(alice.keyId);
+    expect(headers['x-keyward-orgs']).toBe(`${api.orgId}:ORG_MEMBER`);
+    expect(headers['x-keyward-global-roles'] ?? '').toBe('');
+    expect(headers['x-keyward-principal']).toBe('user');
+    expect(headers['x-keyward-public-key'] ?? '').toBe('');
+  });
+
+  it('lets a programmatic key through, and the upstream sees which kind signed', async () => {
+    const issued = await issueOrgApiKey(api.service.store, {
+      orgId: api.orgId,
+      description: 'through the proxy',
+      roles: ['ORG_MEMBER'],
+      realm: api.service.realm,
+    });
+    if (!issued.ok) throw new Error(issued.error);
+    const { record, privateKey } = issued.value;
+    const signer = { username: record.publicKey, key: privateKey };
+    const result = await curl([...as(signer), ...forged, `${proxy.url}/whoami`]);
+    expect(result.status, proxy.log()).toBe(200);
+    const { headers } = echoed(result.body);
+    expect(headers['x-keyward-principal']).toBe('apiKey');
+    expect(headers['x-keyward-public-key']).toBe(record.publicKey);
+    expect(headers['x-keyward-user-id'] ?? '').toBe('');
+    expect(headers['x-keyward-username'] ?? '').toBe('');
     expect(headers['x-keyward-orgs']).toBe(`${api.orgId}:ORG_MEMBER`);
     expect(headers['x-keyward-global-roles'] ?? '').toBe('');
   });

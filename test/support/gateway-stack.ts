@@ -115,6 +115,8 @@ export const FORGED = {
   'X-Keyward-Key-Id': '0123456789abcdef01234567',
   'X-Keyward-Orgs': '0123456789abcdef01234567:ORG_OWNER',
   'X-Keyward-Global-Roles': 'GLOBAL_OWNER',
+  'X-Keyward-Principal': 'user',
+  'X-Keyward-Public-Key': 'abcdefgh',
 };
 export const forged = Object.entries(FORGED).flatMap(([name, value]) => [
   '-H',
