@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigurationError } from '../service.js';
 import { VERSION } from '../version.js';
+import { accessListCommand } from './access-list.js';
 import { keysCommand } from './keys.js';
 import { migrateCommand } from './migrate.js';
 import { orgsCommand } from './orgs.js';
@@ -18,6 +19,7 @@ const program = new Command('keyward')
   .addCommand(orgsCommand())
   .addCommand(usersCommand())
   .addCommand(keysCommand())
+  .addCommand(accessListCommand())
   .addCommand(migrateCommand())
   .addCommand(secretsCommand());
 

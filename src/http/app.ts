@@ -10,11 +10,13 @@ import { registerAccessLog } from './plugins/access-log.js';
 import { digestAuthentication } from './plugins/digest-auth.js';
 import { registerErrorHandling } from './plugins/errors.js';
 import { registerRenderer } from './render.js';
+import { ACCESS_LIST_NAMES } from './routes/access-list.js';
 import type { Api } from './routes/api.js';
 import { gatewayRoutes } from './routes/gateway.js';
 import { healthRoutes } from './routes/health.js';
 import { keyRoutes } from './routes/keys.js';
 import { orgRoutes } from './routes/orgs.js';
+import { userAccessListRoutes } from './routes/user-access-list.js';
 import { userRoutes } from './routes/users.js';
 import { validatorCompiler } from './validation.js';
 
@@ -31,6 +33,11 @@ function apiRoutes(api: Api, context: ApiContext): void {
   methodNotAllowed(api, '/users/byName/:username', ['GET']);
   orgRoutes(api, context);
   methodNotAllowed(api, '/orgs/:orgId/users', ['GET']);
+  userAccessListRoutes(api, context);
+  for (const name of ACCESS_LIST_NAMES) {
+    methodNotAllowed(api, `/users/:userId/${name}`, ['GET', 'POST']);
+    methodNotAllowed(api, `/users/:userId/${name}/:address`, ['GET', 'DELETE']);
+  }
 }
 
 export type AppOptions = Pick<

@@ -59,6 +59,12 @@ describe('GET /openapi.json', () => {
         `GET ${ATLAS}/users/{userId}`,
         `GET ${ATLAS}/users/byName/{username}`,
         `GET ${ATLAS}/orgs/{orgId}/users`,
+        ...['accessList', 'whitelist'].flatMap((name) => [
+          `GET ${ATLAS}/users/{userId}/${name}`,
+          `POST ${ATLAS}/users/{userId}/${name}`,
+          `GET ${ATLAS}/users/{userId}/${name}/{address}`,
+          `DELETE ${ATLAS}/users/{userId}/${name}/{address}`,
+        ]),
         'GET /health',
         'GET /auth/digest',
       ].sort(),

@@ -6,6 +6,7 @@ import { consoleSessions } from './0004-console-sessions.js';
 import { consoleReveals } from './0005-console-reveals.js';
 import { consoleIdle } from './0006-console-idle.js';
 import { consoleLinks } from './0007-console-links.js';
+import { accessLists } from './0009-access-lists.js';
 
 /**
  * Every migration, imported in code rather than found by scanning a folder, so they ship
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0005-console-reveals': consoleReveals,
   '0006-console-idle': consoleIdle,
   '0007-console-links': consoleLinks,
+  '0009-access-lists': accessLists,
 };
 
 export const migrationProvider: MigrationProvider = {
