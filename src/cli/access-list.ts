@@ -1,6 +1,10 @@
 import { Command } from 'commander';
 import { integer } from '../config.js';
-import { type AccessOwner, canonicalBlock } from '../domain/access-list.js';
+import {
+  type AccessOwner,
+  canonicalBlock,
+  MAX_ACCESS_LIST_ENTRIES,
+} from '../domain/access-list.js';
 import { isObjectId } from '../domain/ids.js';
 import { currentTimestamp } from '../domain/time.js';
 import { listPage } from '../http/pagination.js';
@@ -77,7 +81,12 @@ export function accessListCommand(): Command {
         const cidrBlock = blockOf(options.address);
         const existed = await store.getAccessEntry(owner, cidrBlock);
         const entry = { cidrBlock, comment: options.comment, created: currentTimestamp() };
-        await store.addAccessEntries(owner, [entry]);
+        const added = await store.addAccessEntries(owner, [entry], MAX_ACCESS_LIST_ENTRIES);
+        if (!added.ok) {
+          throw new CliError(
+            `${label}'s access list holds ${MAX_ACCESS_LIST_ENTRIES} entries already`,
+          );
+        }
         const stored = await store.getAccessEntry(owner, cidrBlock);
         if (!stored) throw new CliError(`${label} was deleted meanwhile`);
         const document = toAccessListEntryDocument(

@@ -8,6 +8,12 @@ import type { ObjectId, Outcome } from './records.js';
 
 export type AccessOwnerKind = 'user' | 'apiKey';
 
+/**
+ * Entries one list may hold: every list of a cached owner is in memory and scanned on each
+ * of its requests, so its size must not be the owner's choice alone.
+ */
+export const MAX_ACCESS_LIST_ENTRIES = 500;
+
 export interface AccessOwner {
   readonly kind: AccessOwnerKind;
   readonly id: ObjectId;

@@ -99,7 +99,7 @@ export function accessListQueries(ctx: StoreContext): AccessListQueries {
 
     accessBlocks: (owner) => accessBlocksOf(db, owner),
 
-    addAccessEntries(owner, entries) {
+    addAccessEntries(owner, entries, maxEntries) {
       return revisedWrite(ctx, async (trx) => {
         if (entries.length === 0) return;
         await trx
@@ -116,6 +116,14 @@ export function accessListQueries(ctx: StoreContext): AccessListQueries {
           // An address already listed is ignored, its comment and counts kept.
           .onConflict((oc) => oc.columns(['owner_kind', 'owner_id', 'cidr_block']).doNothing())
           .execute();
+        // Counted after the insert, in its transaction: whole on SQLite, whose writes are
+        // serial; on PostgreSQL two concurrent adds may each pass, overshooting by one body.
+        const held = toCount(
+          await ofOwner(trx, owner)
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirst(),
+        );
+        if (held > maxEntries) throw new Rollback('too-many-entries');
       });
     },
 

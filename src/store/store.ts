@@ -254,11 +254,15 @@ export interface Store {
   getAccessEntry(owner: AccessOwner, cidrBlock: string): Promise<AccessListEntry | undefined>;
   /** Every canonical block on an owner's list. */
   accessBlocks(owner: AccessOwner): Promise<readonly string[]>;
-  /** Adds the entries in one transaction; blocks already listed are left as they are. */
+  /**
+   * Adds the entries in one transaction, blocks already listed left as they are; refused
+   * whole when the list would then hold more than `maxEntries`.
+   */
   addAccessEntries(
     owner: AccessOwner,
     entries: readonly NewAccessEntry[],
-  ): Promise<Written<void, never>>;
+    maxEntries: number,
+  ): Promise<Written<void, 'too-many-entries'>>;
   deleteAccessEntry(
     owner: AccessOwner,
     cidrBlock: string,

@@ -160,6 +160,24 @@ describe('/users/{USER-ID}/accessList', () => {
     expect(method.statusCode).toBe(405);
   });
 
+  it('holds at most 500 entries a list, 500 a body', async () => {
+    const { root } = api;
+    // 127.0.0.1 (app.inject's address) and 499 more.
+    const full = Array.from({ length: 500 }, (_, i) => ({
+      ipAddress: `127.0.${(i + 1) >> 8}.${(i + 1) & 255}`,
+    }));
+    const filled = await post(root, full);
+    expect(filled.statusCode).toBe(201);
+    expect(filled.json().totalCount).toBe(500);
+    const again = await post(root, [{ ipAddress: '127.0.0.1' }]);
+    expect(again.statusCode).toBe(201);
+    const over = await post(root, [{ ipAddress: '192.0.2.200' }]);
+    expect(over.statusCode).toBe(409);
+    expect(over.json().errorCode).toBe('TOO_MANY_ACCESS_LIST_ENTRIES');
+    const tooLong = await post(root, [...full, { ipAddress: '192.0.2.201' }]);
+    expect(tooLong.json().errorCode).toBe('INVALID_ATTRIBUTE');
+  });
+
   it('lets the user and GLOBAL_OWNERs edit, and anyone else gets the plain 401', async () => {
     const { alice, bob, root } = api;
     const url = `${listUrl(bob)}/203.0.113.7`;

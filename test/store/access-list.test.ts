@@ -38,15 +38,23 @@ describe.each(dialects)('access lists on %s', (dialect) => {
 
   it('adds each block once, keeps the first comment, and bumps the revision', async () => {
     const before = await store.credentialsRevision();
-    const first = await store.addAccessEntries(user, [
-      { cidrBlock: '10.0.0.0/8', comment: 'office', created: T0 },
-      { cidrBlock: '2001:db8::/32', created: T0 },
-    ]);
+    const first = await store.addAccessEntries(
+      user,
+      [
+        { cidrBlock: '10.0.0.0/8', comment: 'office', created: T0 },
+        { cidrBlock: '2001:db8::/32', created: T0 },
+      ],
+      500,
+    );
     expect(first.ok && first.revision).toBeGreaterThan(before);
-    await store.addAccessEntries(user, [
-      { cidrBlock: '10.0.0.0/8', comment: 'again', created: T1 },
-      { cidrBlock: '192.0.2.7/32', created: T1 },
-    ]);
+    await store.addAccessEntries(
+      user,
+      [
+        { cidrBlock: '10.0.0.0/8', comment: 'again', created: T1 },
+        { cidrBlock: '192.0.2.7/32', created: T1 },
+      ],
+      500,
+    );
     const page = await store.listAccessEntries(user, all);
     expect(page.total).toBe(3);
     expect(page.items).toEqual([
@@ -65,11 +73,27 @@ describe.each(dialects)('access lists on %s', (dialect) => {
     expect(await store.accessBlocks(user)).toEqual(['10.0.0.0/8', '192.0.2.7/32', '2001:db8::/32']);
   });
 
+  it('refuses a body that would take the list past its cap, whole; listed blocks do not count twice', async () => {
+    const add = (...blocks: string[]) =>
+      store.addAccessEntries(
+        user,
+        blocks.map((cidrBlock) => ({ cidrBlock, created: T0 })),
+        3,
+      );
+    expect((await add('10.0.0.0/8', '10.1.0.0/16')).ok).toBe(true);
+    expect((await add('10.0.0.0/8', '10.2.0.0/16')).ok).toBe(true);
+    expect(await add('10.3.0.0/16', '10.4.0.0/16')).toEqual({
+      ok: false,
+      error: 'too-many-entries',
+    });
+    expect(await store.accessBlocks(user)).toEqual(['10.0.0.0/8', '10.1.0.0/16', '10.2.0.0/16']);
+  });
+
   it('keeps owners apart, and an apiKey owner with the same id is another list', async () => {
     const key: AccessOwner = { kind: 'apiKey', id: user.id };
-    await store.addAccessEntries(user, [{ cidrBlock: '10.0.0.0/8', created: T0 }]);
-    await store.addAccessEntries(key, [{ cidrBlock: '10.0.0.0/8', created: T0 }]);
-    await store.addAccessEntries(key, [{ cidrBlock: '192.0.2.0/24', created: T0 }]);
+    await store.addAccessEntries(user, [{ cidrBlock: '10.0.0.0/8', created: T0 }], 500);
+    await store.addAccessEntries(key, [{ cidrBlock: '10.0.0.0/8', created: T0 }], 500);
+    await store.addAccessEntries(key, [{ cidrBlock: '192.0.2.0/24', created: T0 }], 500);
     expect(await store.accessBlocks(user)).toEqual(['10.0.0.0/8']);
     expect(await store.accessBlocks(key)).toEqual(['10.0.0.0/8', '192.0.2.0/24']);
     expect((await store.deleteAccessEntry(key, '10.0.0.0/8')).ok).toBe(true);
@@ -77,7 +101,7 @@ describe.each(dialects)('access lists on %s', (dialect) => {
   });
 
   it('deletes an entry once, with a revision, and says when there is none', async () => {
-    await store.addAccessEntries(user, [{ cidrBlock: '10.0.0.0/8', created: T0 }]);
+    await store.addAccessEntries(user, [{ cidrBlock: '10.0.0.0/8', created: T0 }], 500);
     const before = await store.credentialsRevision();
     const deleted = await store.deleteAccessEntry(user, '10.0.0.0/8');
     expect(deleted.ok && deleted.revision).toBeGreaterThan(before);
@@ -88,7 +112,7 @@ describe.each(dialects)('access lists on %s', (dialect) => {
   });
 
   it('adds batched use: counts add up, the latest use and its address win', async () => {
-    await store.addAccessEntries(user, [{ cidrBlock: '10.0.0.0/8', created: T0 }]);
+    await store.addAccessEntries(user, [{ cidrBlock: '10.0.0.0/8', created: T0 }], 500);
     const use = (count: number, lastUsed: string, lastUsedAddress: string) => ({
       owner: user,
       cidrBlock: '10.0.0.0/8',
@@ -117,7 +141,7 @@ describe.each(dialects)('access lists on %s', (dialect) => {
 
   it('loads the list with the credentials and deletes it with the user', async () => {
     expect((await store.loadCredentials(username))?.accessList).toEqual([]);
-    await store.addAccessEntries(user, [{ cidrBlock: '192.0.2.7/32', created: T0 }]);
+    await store.addAccessEntries(user, [{ cidrBlock: '192.0.2.7/32', created: T0 }], 500);
     expect((await store.loadCredentials(username))?.accessList).toEqual(['192.0.2.7/32']);
     expect((await store.deleteUser(user.id)).ok).toBe(true);
     expect(await store.accessBlocks(user)).toEqual([]);

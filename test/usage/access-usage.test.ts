@@ -17,7 +17,7 @@ describe('AccessUsage', () => {
     const user = await createUser(fresh.store, { username: 'ada' });
     if (!user.ok) throw new Error(user.error);
     owner = { kind: 'user', id: user.value.id };
-    await fresh.store.addAccessEntries(owner, [{ cidrBlock: '10.0.0.0/8', created: T1 }]);
+    await fresh.store.addAccessEntries(owner, [{ cidrBlock: '10.0.0.0/8', created: T1 }], 500);
   });
   afterEach(() => fresh.cleanup());
 

@@ -6,6 +6,7 @@ import {
   clientAddress,
   entryBlock,
   locksOutCaller,
+  MAX_ACCESS_LIST_ENTRIES,
   type NewAccessEntry,
 } from '../../domain/access-list.js';
 import type { Revision } from '../../domain/records.js';
@@ -165,8 +166,18 @@ export function accessListRoutes(api: Api, context: ApiContext, spec: AccessList
       },
       async (request, reply) => {
         const resolved = await spec.resolve(request, paramsOf(request));
-        const added = await store.addAccessEntries(resolved.owner, blocksOf(request.body));
-        if (added.ok) resolved.changed(added.revision);
+        const added = await store.addAccessEntries(
+          resolved.owner,
+          blocksOf(request.body),
+          MAX_ACCESS_LIST_ENTRIES,
+        );
+        if (!added.ok) {
+          throw new ApiError(
+            'TOO_MANY_ACCESS_LIST_ENTRIES',
+            `An access list may hold at most ${MAX_ACCESS_LIST_ENTRIES} entries; remove some first.`,
+          );
+        }
+        resolved.changed(added.revision);
         reply.code(201);
         return listOf(request, resolved.owner, request.query);
       },

@@ -1,11 +1,15 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { type AccessListEntry, singleAddress } from '../../domain/access-list.js';
+import {
+  type AccessListEntry,
+  MAX_ACCESS_LIST_ENTRIES,
+  singleAddress,
+} from '../../domain/access-list.js';
 import { Link, ListDocument } from './common.js';
 
 /** Longer comments are refused: a note beside an address, as in Atlas' own lists. */
 export const MAX_ACCESS_COMMENT_LENGTH = 250;
-/** Entries per POST; an owner's whole list is bounded only by what is posted over time. */
-export const MAX_ENTRIES_PER_POST = 500;
+/** Entries per POST: no more than a list may hold (src/domain/access-list.ts). */
+export const MAX_ENTRIES_PER_POST = MAX_ACCESS_LIST_ENTRIES;
 
 // Properties alphabetically: the serializer emits them in this order, as Atlas does.
 export const AccessListEntryDocument = Type.Object(
