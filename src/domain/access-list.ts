@@ -84,24 +84,32 @@ export function singleAddress(block: string): string | undefined {
   return bits === fullBits(address) ? address.toString() : undefined;
 }
 
+const MAPPED_PREFIX = '::ffff:';
+
+/**
+ * A client's address, parsed, with its text as access lists show it. IPv4 (and IPv4-mapped,
+ * the form a dual-stack socket reports) takes a fast path: node:net has validated the dotted
+ * quad, so its octets are plain numbers, where ipaddr.js's parser costs 3–9 µs a request.
+ */
+function parseClient(
+  text: string,
+): { readonly address: Address; readonly text: string } | undefined {
+  const v4 = text.startsWith(MAPPED_PREFIX) ? text.slice(MAPPED_PREFIX.length) : text;
+  if (isIP(v4) === 4) return { address: new ipaddr.IPv4(v4.split('.').map(Number)), text: v4 };
+  if (isIP(text) !== 6) return undefined;
+  const address = unmapped(ipaddr.parse(text));
+  return { address, text: address.toString() };
+}
+
 /** A client's address as access lists compare it; undefined when it is no IP address. */
 export function clientAddress(text: string): string | undefined {
-  if (isIP(text) === 0) return undefined;
-  return unmapped(ipaddr.parse(text)).toString();
+  return parseClient(text)?.text;
 }
 
 type Range = readonly [Address, number];
 const ranges = new WeakMap<readonly string[], readonly (readonly [string, Range])[]>();
 
-/**
- * The entry of `blocks` that admits `address`: the most specific when several do, so use is
- * counted on the narrowest. Parsed once per list (lists are cached whole, and replaced
- * rather than changed), so the hot path only compares.
- */
-export function admittingEntry(blocks: readonly string[], address: string): string | undefined {
-  const client = clientAddress(address);
-  if (client === undefined) return undefined;
-  const parsedClient = ipaddr.parse(client);
+function bestEntry(blocks: readonly string[], client: Address): string | undefined {
   let parsed = ranges.get(blocks);
   if (!parsed) {
     parsed = blocks.map((block) => [block, ipaddr.parseCIDR(block)] as const);
@@ -110,11 +118,21 @@ export function admittingEntry(blocks: readonly string[], address: string): stri
   let best: readonly [string, Range] | undefined;
   for (const entry of parsed) {
     const [rangeAddress, bits] = entry[1];
-    if (rangeAddress.kind() !== parsedClient.kind()) continue;
-    if (!parsedClient.match(rangeAddress, bits)) continue;
+    if (rangeAddress.kind() !== client.kind()) continue;
+    if (!client.match(rangeAddress, bits)) continue;
     if (!best || bits > best[1][1]) best = entry;
   }
   return best?.[0];
+}
+
+/**
+ * The entry of `blocks` that admits `address`: the most specific when several do, so use is
+ * counted on the narrowest. Parsed once per list (lists are cached whole, and replaced
+ * rather than changed), so the hot path only compares.
+ */
+export function admittingEntry(blocks: readonly string[], address: string): string | undefined {
+  const client = parseClient(address);
+  return client && bestEntry(blocks, client.address);
 }
 
 /** What the gate decides for a verified request: open (no list), through an entry, or refused. */
@@ -126,8 +144,9 @@ export type Admission =
 /** An empty (or absent) list admits everyone; a non-empty one only the addresses it lists. */
 export function admit(blocks: readonly string[] | undefined, address: string): Admission {
   if (!blocks || blocks.length === 0) return { kind: 'open' };
-  const entry = admittingEntry(blocks, address);
-  const shown = clientAddress(address) ?? address;
+  const client = parseClient(address);
+  const entry = client && bestEntry(blocks, client.address);
+  const shown = client?.text ?? address;
   return entry === undefined
     ? { kind: 'refused', address: shown }
     : { kind: 'listed', entry, address: shown };
