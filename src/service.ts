@@ -18,6 +18,7 @@ import { redactQuerySecrets } from './http/log-redaction.js';
 import { openRedisParts } from './shared/redis-parts.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
+import { AccessUsage } from './usage/access-usage.js';
 import { UsageCounter } from './usage/usage-counter.js';
 
 export class ConfigurationError extends Error {}
@@ -45,6 +46,8 @@ export interface Service {
   readonly store: Store;
   readonly realm: string;
   readonly usage: UsageCounter;
+  /** Use through access-list entries, batched like `usage`. */
+  readonly accessUsage: AccessUsage;
   readonly users: UserCache;
   readonly authenticator: DigestAuthenticator;
   /** Opens /console/setup while nobody can sign in to the console; undefined without it. */
@@ -124,12 +127,16 @@ export async function createService(
       onError: (error) => logger.error({ err: error }, 'usage flush failed'),
       onFlushed: (keyIds) => users.invalidateKeys(keyIds),
     });
+    const accessUsage = new AccessUsage(store, (error) =>
+      logger.error({ err: error }, 'access-list usage flush failed'),
+    );
     const app = await buildApp(
       {
         store,
         authenticator,
         users,
         usage,
+        accessUsage,
         throttle: redis?.throttle ?? shared?.throttle ?? throttleOf(config),
         realm: realm.value,
         publicUrl: config.publicUrl,
@@ -158,6 +165,7 @@ export async function createService(
       },
     );
     usage.start(config.usageFlushIntervalMs);
+    accessUsage.start(config.usageFlushIntervalMs);
     const revisions = watchRevisions(users, {
       pollMs: revisionPollMs,
       subscribe: (onChange) => store.onRevision(onChange),
@@ -168,6 +176,7 @@ export async function createService(
       store,
       realm: realm.value,
       usage,
+      accessUsage,
       users,
       authenticator,
       consoleSetupToken,
@@ -175,6 +184,7 @@ export async function createService(
         revisions.stop();
         await app.close();
         await usage.stop();
+        await accessUsage.stop();
         await redis?.close();
         await store.close();
       },

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigurationError } from '../service.js';
 import { VERSION } from '../version.js';
+import { accessListCommand } from './access-list.js';
 import { apiKeysCommand } from './apikeys.js';
 import { keysCommand } from './keys.js';
 import { migrateCommand } from './migrate.js';
@@ -20,6 +21,7 @@ const program = new Command('keyward')
   .addCommand(usersCommand())
   .addCommand(keysCommand())
   .addCommand(apiKeysCommand())
+  .addCommand(accessListCommand())
   .addCommand(migrateCommand())
   .addCommand(secretsCommand());
 

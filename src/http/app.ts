@@ -10,12 +10,14 @@ import { registerAccessLog } from './plugins/access-log.js';
 import { digestAuthentication } from './plugins/digest-auth.js';
 import { registerErrorHandling } from './plugins/errors.js';
 import { registerRenderer } from './render.js';
+import { ACCESS_LIST_NAMES } from './routes/access-list.js';
 import type { Api } from './routes/api.js';
 import { gatewayRoutes } from './routes/gateway.js';
 import { healthRoutes } from './routes/health.js';
 import { keyRoutes } from './routes/keys.js';
 import { orgApiKeyRoutes } from './routes/org-api-keys.js';
 import { orgRoutes } from './routes/orgs.js';
+import { userAccessListRoutes } from './routes/user-access-list.js';
 import { userRoutes } from './routes/users.js';
 import { validatorCompiler } from './validation.js';
 
@@ -35,6 +37,11 @@ function apiRoutes(api: Api, context: ApiContext): void {
   orgApiKeyRoutes(api, context);
   methodNotAllowed(api, '/orgs/:orgId/apiKeys', ['GET', 'POST']);
   methodNotAllowed(api, '/orgs/:orgId/apiKeys/:apiKeyId', ['GET', 'PATCH', 'DELETE']);
+  userAccessListRoutes(api, context);
+  for (const name of ACCESS_LIST_NAMES) {
+    methodNotAllowed(api, `/users/:userId/${name}`, ['GET', 'POST']);
+    methodNotAllowed(api, `/users/:userId/${name}/:address`, ['GET', 'DELETE']);
+  }
 }
 
 export type AppOptions = Pick<

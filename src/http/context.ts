@@ -3,6 +3,7 @@ import type { Principal } from '../domain/principal.js';
 import type { Throttle } from '../domain/throttle.js';
 import type { UserCache } from '../domain/user-cache.js';
 import type { Store } from '../store/store.js';
+import type { AccessUsage } from '../usage/access-usage.js';
 import type { UsageCounter } from '../usage/usage-counter.js';
 import type { PublicUrl } from './public-url.js';
 
@@ -14,6 +15,7 @@ export interface ApiContext {
   /** Failed authentications, keyed `ip:…` and `user:…`. */
   readonly throttle: Throttle;
   readonly usage: UsageCounter;
+  readonly accessUsage: AccessUsage;
   readonly realm: string;
   readonly publicUrl: PublicUrl | undefined;
   readonly maxKeysPerUser: number;

@@ -15,6 +15,14 @@ const ERROR_STATUS = {
   INVALID_API_KEY_DESC: 400,
   MISSING_API_KEY_ROLES: 400,
   INVALID_ENUM_VALUE: 400,
+  // API access lists (src/http/routes/access-list.ts), with Atlas' codes.
+  BAD_WHITELIST_ADD_REQUEST: 400,
+  INVALID_IP_ADDRESS_OR_CIDR_NOTATION: 400,
+  DUPLICATE_ADDRESSES_IN_INPUT: 400,
+  CANNOT_REMOVE_CALLER_FROM_WHITELIST: 400,
+  IP_ADDRESS_NOT_ON_ACCESS_LIST: 403,
+  ACCESS_LIST_ENTRY_NOT_FOUND: 404,
+  API_KEY_ACCESS_LIST_ENTRY_NOT_FOUND: 404,
   // Forward auth (src/http/routes/gateway.ts): a proxy's misconfiguration is a 400, which
   // nginx turns into a 500 and logs; what a client did is a 403, which reaches the client.
   GATEWAY_UNTRUSTED_PEER: 400,
@@ -28,6 +36,7 @@ const ERROR_STATUS = {
   METHOD_NOT_ALLOWED: 405,
   REQUEST_TIMEOUT: 408,
   TOO_MANY_API_KEYS: 409,
+  TOO_MANY_ACCESS_LIST_ENTRIES: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,

@@ -1,5 +1,6 @@
 import { type Kysely, type Selectable, sql, type Updateable } from 'kysely';
 import type { ApiKeyRecord, Written } from '../domain/records.js';
+import { accessBlocksOf } from './access-list.js';
 import { contains, paged, Rollback, revisedWrite, type StoreContext, toCount } from './context.js';
 import { loadOrgApiKeyCredentials } from './org-api-keys.js';
 import type { ApiKeysTable, Database } from './schema.js';
@@ -235,6 +236,7 @@ export function keyQueries(ctx: StoreContext): KeyQueries {
         .execute();
       return {
         user,
+        accessList: await accessBlocksOf(db, { kind: 'user', id: user.id }),
         keys: rows.map((row) => ({
           keyId: row.id,
           ha1: { MD5: row.ha1_md5, 'SHA-256': row.ha1_sha256, 'SHA-512-256': row.ha1_sha512_256 },

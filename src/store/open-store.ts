@@ -12,6 +12,7 @@ import {
   sql,
 } from 'kysely';
 import pg from 'pg';
+import { accessListQueries } from './access-list.js';
 import { activityQueries } from './activity.js';
 import { consoleLinkQueries } from './console-links.js';
 import { consoleSessionQueries } from './console-sessions.js';
@@ -207,5 +208,6 @@ export async function openStore(database: string, options: OpenStoreOptions = {}
     ...usageQueries(ctx),
     ...consoleSessionQueries(ctx),
     ...consoleLinkQueries(ctx),
+    ...accessListQueries(ctx),
   };
 }

@@ -110,6 +110,22 @@ export interface OrgApiKeyRolesTable {
 }
 
 /** One row (id = 1): bumped with every change to users, memberships, roles and keys. */
+/**
+ * API access-list entries of any owner ('user' or 'apiKey'): no foreign key, since the owner
+ * is one of two tables; deleting an owner deletes its entries in the same transaction.
+ */
+export interface AccessListEntriesTable {
+  owner_kind: string;
+  owner_id: string;
+  /** Canonical (src/domain/access-list.ts), so one address is one row. */
+  cidr_block: string;
+  comment: string | null;
+  created_at: string;
+  used_count: Generated<number>;
+  last_used: string | null;
+  last_used_address: string | null;
+}
+
 export interface CredentialsRevisionTable {
   id: number;
   revision: number;
@@ -129,4 +145,5 @@ export interface Database {
   console_links: ConsoleLinksTable;
   org_api_keys: OrgApiKeysTable;
   org_api_key_roles: OrgApiKeyRolesTable;
+  access_list_entries: AccessListEntriesTable;
 }

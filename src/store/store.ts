@@ -1,4 +1,10 @@
 import type {
+  AccessListEntry,
+  AccessOwner,
+  AccessUsageDelta,
+  NewAccessEntry,
+} from '../domain/access-list.js';
+import type {
   ApiKeyRecord,
   GlobalRole,
   Ha1Set,
@@ -117,6 +123,8 @@ export interface UserCredentials {
   readonly user: UserRecord;
   /** Enabled keys only, oldest first. */
   readonly keys: readonly KeyCredential[];
+  /** The user's API access list (canonical blocks); empty or absent admits every address. */
+  readonly accessList?: readonly string[];
 }
 
 /** A new programmatic key of an org, as the domain made it (src/domain/org-api-keys.ts). */
@@ -291,6 +299,27 @@ export interface Store {
   dailyUsage(keyIds: readonly ObjectId[], fromDay: string): Promise<readonly DailyUsage[]>;
   /** The org members' keys with the most requests since `fromDay`, busiest first. */
   busiestKeys(orgId: ObjectId, fromDay: string, limit: number): Promise<readonly BusyKey[]>;
+
+  /** An owner's access-list entries, oldest first (src/store/access-list.ts). */
+  listAccessEntries(owner: AccessOwner, page: PageRequest): Promise<Page<AccessListEntry>>;
+  getAccessEntry(owner: AccessOwner, cidrBlock: string): Promise<AccessListEntry | undefined>;
+  /** Every canonical block on an owner's list. */
+  accessBlocks(owner: AccessOwner): Promise<readonly string[]>;
+  /**
+   * Adds the entries in one transaction, blocks already listed left as they are; refused
+   * whole when the list would then hold more than `maxEntries`.
+   */
+  addAccessEntries(
+    owner: AccessOwner,
+    entries: readonly NewAccessEntry[],
+    maxEntries: number,
+  ): Promise<Written<void, 'too-many-entries'>>;
+  deleteAccessEntry(
+    owner: AccessOwner,
+    cidrBlock: string,
+  ): Promise<Written<void, 'entry-not-found'>>;
+  /** Adds batched use to entries in one transaction; deleted entries are dropped. */
+  applyAccessUsage(deltas: readonly AccessUsageDelta[]): Promise<void>;
 
   createConsoleSession(session: ConsoleSession): Promise<void>;
   findConsoleSession(idHash: string): Promise<ConsoleSession | undefined>;

@@ -6,6 +6,7 @@ import type {
   OrgRole,
   UserRecord,
 } from '../domain/records.js';
+import { deleteAccessEntriesOf } from './access-list.js';
 import { contains, paged, Rollback, revisedWrite, type StoreContext, toCount } from './context.js';
 import { publicKeyExists } from './org-api-keys.js';
 import type { Database, UsersTable } from './schema.js';
@@ -216,6 +217,8 @@ export function userQueries(ctx: StoreContext): UserQueries {
           .returning('id')
           .executeTakeFirst();
         if (!deleted) throw new Rollback('user-not-found');
+        // The access list has no foreign key to cascade along (its owner may be a key).
+        await deleteAccessEntriesOf(trx, { kind: 'user', id });
       });
     },
 

@@ -64,6 +64,12 @@ describe('GET /openapi.json', () => {
         `GET ${ATLAS}/orgs/{orgId}/apiKeys/{apiKeyId}`,
         `PATCH ${ATLAS}/orgs/{orgId}/apiKeys/{apiKeyId}`,
         `DELETE ${ATLAS}/orgs/{orgId}/apiKeys/{apiKeyId}`,
+        ...['accessList', 'whitelist'].flatMap((name) => [
+          `GET ${ATLAS}/users/{userId}/${name}`,
+          `POST ${ATLAS}/users/{userId}/${name}`,
+          `GET ${ATLAS}/users/{userId}/${name}/{address}`,
+          `DELETE ${ATLAS}/users/{userId}/${name}/{address}`,
+        ]),
         'GET /health',
         'GET /auth/digest',
       ].sort(),
@@ -124,6 +130,38 @@ describe('GET /openapi.json', () => {
     const refused = await api.request({ url: keys, as: api.bob });
     expect(refused.statusCode).toBe(401);
     conforms(`${ATLAS}/users/{userId}/keys`, 'get', refused);
+  });
+
+  it('describes the access-list answers, errors included', async () => {
+    const { bob } = api;
+    const list = `${ATLAS}/users/${bob.user.id}/accessList`;
+    const added = await api.request({
+      method: 'POST',
+      url: list,
+      as: bob,
+      body: [{ ipAddress: '127.0.0.1', comment: 'inject' }, { cidrBlock: '2001:db8::/32' }],
+    });
+    expect(added.statusCode).toBe(201);
+    conforms(`${ATLAS}/users/{userId}/accessList`, 'post', added);
+    conforms(
+      `${ATLAS}/users/{userId}/whitelist`,
+      'get',
+      await api.request({ url: `${ATLAS}/users/${bob.user.id}/whitelist`, as: bob }),
+    );
+    const entry = await api.request({ url: `${list}/127.0.0.1`, as: bob });
+    expect(entry.statusCode).toBe(200);
+    conforms(`${ATLAS}/users/{userId}/accessList/{address}`, 'get', entry);
+    const refused = await api.request({
+      method: 'POST',
+      url: list,
+      as: bob,
+      body: [{ ipAddress: 'x' }],
+    });
+    expect(refused.statusCode).toBe(400);
+    conforms(`${ATLAS}/users/{userId}/accessList`, 'post', refused);
+    const missing = await api.request({ method: 'DELETE', url: `${list}/10.0.0.1`, as: bob });
+    expect(missing.statusCode).toBe(404);
+    conforms(`${ATLAS}/users/{userId}/accessList/{address}`, 'delete', missing);
   });
 
   it('would catch a response that breaks the document', () => {

@@ -37,4 +37,26 @@ export const ROUTES: readonly RouteCase[] = [
     success: 200,
   },
   { name: 'list org users', method: 'GET', url: (api) => `/orgs/${api.orgId}/users`, success: 200 },
+  // Access lists. The entry added is app.inject's own address, so the list it starts admits
+  // the suite's later requests; 'get access-list entry' reads it.
+  {
+    name: 'add to access list',
+    method: 'POST',
+    url: (_, id) => `/users/${id}/accessList`,
+    body: [{ ipAddress: '127.0.0.1' }],
+    success: 201,
+  },
+  {
+    name: 'list access list',
+    method: 'GET',
+    url: (_, id) => `/users/${id}/accessList`,
+    success: 200,
+  },
+  { name: 'list whitelist', method: 'GET', url: (_, id) => `/users/${id}/whitelist`, success: 200 },
+  {
+    name: 'get access-list entry',
+    method: 'GET',
+    url: (_, id) => `/users/${id}/whitelist/127.0.0.1%2F32`,
+    success: 200,
+  },
 ];

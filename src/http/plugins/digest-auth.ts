@@ -4,6 +4,7 @@ import { principalOf } from '../../domain/principal.js';
 import { ThrottleUnavailable } from '../../domain/throttle.js';
 import type { ApiContext } from '../context.js';
 import { ApiError, UNAUTHORIZED_BODY } from '../errors.js';
+import { passAccessList } from './access-gate.js';
 
 // Sent, not thrown: the error handler would log every refused request, and the outage is
 // already logged once (src/domain/revision-watch.ts).
@@ -112,6 +113,11 @@ export function digestVerification(context: ApiContext) {
     const outcome = verified.kind === 'pending' ? await verified.outcome : verified;
     switch (outcome.kind) {
       case 'authenticated':
+        // Before anything counts the request: refused (403), it is no use of the key.
+        if (principal && 'user' in principal) {
+          const owner = { kind: 'user', id: principal.user.id } as const;
+          passAccessList(context.accessUsage, owner, principal.accessList, request.ip);
+        }
         request.principal = principal && principalOf(principal);
         throttle.succeed(userKey);
         usage.record(outcome.keyId);

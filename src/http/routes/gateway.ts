@@ -70,6 +70,8 @@ const Denied = {
 const FOR_PROXY: Partial<Record<ApiError['errorCode'], ApiError['errorCode']>> = {
   RATE_LIMITED: 'GATEWAY_RATE_LIMITED',
   INVALID_AUTHORIZATION_HEADER: 'GATEWAY_INVALID_AUTHORIZATION',
+  // Already a 403; mapped only so the proxy gets the reason header too.
+  IP_ADDRESS_NOT_ON_ACCESS_LIST: 'IP_ADDRESS_NOT_ON_ACCESS_LIST',
 };
 
 /** `/auth/digest`: the forward-auth endpoint a reverse proxy asks about every request. */

@@ -7,6 +7,7 @@ import { consoleReveals } from './0005-console-reveals.js';
 import { consoleIdle } from './0006-console-idle.js';
 import { consoleLinks } from './0007-console-links.js';
 import { orgApiKeys } from './0008-org-api-keys.js';
+import { accessLists } from './0009-access-lists.js';
 
 /**
  * Every migration, imported in code rather than found by scanning a folder, so they ship
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0006-console-idle': consoleIdle,
   '0007-console-links': consoleLinks,
   '0008-org-api-keys': orgApiKeys,
+  '0009-access-lists': accessLists,
 };
 
 export const migrationProvider: MigrationProvider = {
