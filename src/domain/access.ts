@@ -44,3 +44,29 @@ export function mayManageOrgMembers(actor: UserRecord, orgId: ObjectId): boolean
 export function ownedOrgIds(actor: UserRecord): ObjectId[] {
   return actor.orgRoles.filter((role) => role.roleName === 'ORG_OWNER').map((role) => role.orgId);
 }
+
+/** Members of an org, with any role, may read its document (as its users list). */
+export const mayReadOrg = mayListOrgUsers;
+
+/** Who renames or deletes an org: its ORG_OWNERs, and GLOBAL_OWNERs. */
+export const mayAdministerOrg = mayManageOrgMembers;
+
+/** Which orgs `GET /orgs` lists for the actor: all for a GLOBAL_OWNER, else those it is in. */
+export function visibleOrgs(actor: UserRecord): 'all' | ObjectId[] {
+  return isGlobalOwner(actor) ? 'all' : actor.orgRoles.map((role) => role.orgId);
+}
+
+/**
+ * Whether the actor may create a user with roles in these orgs: a GLOBAL_OWNER in any, an
+ * ORG_OWNER only in orgs it owns, and at least one (a user in none of its orgs would be lost
+ * to it at once).
+ */
+export function mayCreateUserIn(actor: UserRecord, orgIds: readonly ObjectId[]): boolean {
+  if (isGlobalOwner(actor)) return true;
+  return orgIds.length > 0 && orgIds.every((orgId) => mayManageOrgMembers(actor, orgId));
+}
+
+/** The user id the actor is, for rules like "members other than the caller". */
+export function actingUserId(actor: UserRecord): ObjectId | undefined {
+  return actor.id;
+}

@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
+  actingUserId,
   mayActOnOthers,
   mayAdminister,
+  mayAdministerOrg,
+  mayCreateUserIn,
   mayListOrgUsers,
   mayManageKeysOf,
   mayManageOrgMembers,
+  mayReadOrg,
   ownedOrgIds,
+  visibleOrgs,
 } from '../../src/domain/access.js';
 import { userRecord } from '../support/records.js';
 
@@ -48,5 +53,41 @@ describe('console access rules', () => {
     expect(mayManageOrgMembers(user({ globalRoles: ['GLOBAL_OWNER'] }), OTHER)).toBe(true);
     expect(ownedOrgIds(owner)).toEqual([ORG]);
     expect(ownedOrgIds(member)).toEqual([]);
+  });
+});
+
+describe('org and user resource rules', () => {
+  const OTHER = 'c'.repeat(24);
+  const owner = user({
+    orgRoles: [
+      { orgId: ORG, roleName: 'ORG_OWNER' },
+      { orgId: OTHER, roleName: 'ORG_MEMBER' },
+    ],
+  });
+  const root = user({ globalRoles: ['GLOBAL_OWNER'] });
+
+  it('lists the orgs a user is in, and every org for a GLOBAL_OWNER', () => {
+    expect(visibleOrgs(owner)).toEqual([ORG, OTHER]);
+    expect(visibleOrgs(user({}))).toEqual([]);
+    expect(visibleOrgs(root)).toBe('all');
+  });
+
+  it('lets members read an org and only its ORG_OWNERs (or a GLOBAL_OWNER) change it', () => {
+    expect(mayReadOrg(owner, OTHER)).toBe(true);
+    expect(mayAdministerOrg(owner, ORG)).toBe(true);
+    expect(mayAdministerOrg(owner, OTHER)).toBe(false);
+    expect(mayAdministerOrg(root, OTHER)).toBe(true);
+  });
+
+  it('lets an ORG_OWNER create users only in orgs it owns, and a GLOBAL_OWNER anywhere', () => {
+    expect(mayCreateUserIn(owner, [ORG])).toBe(true);
+    expect(mayCreateUserIn(owner, [ORG, OTHER])).toBe(false);
+    expect(mayCreateUserIn(owner, [])).toBe(false);
+    expect(mayCreateUserIn(user({}), [ORG])).toBe(false);
+    expect(mayCreateUserIn(root, [OTHER])).toBe(true);
+  });
+
+  it('names the caller for "everyone but the caller" rules', () => {
+    expect(actingUserId(owner)).toBe(owner.id);
   });
 });
