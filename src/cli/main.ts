@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigurationError } from '../service.js';
 import { VERSION } from '../version.js';
+import { backupCommand } from './backup.js';
 import { keysCommand } from './keys.js';
 import { migrateCommand } from './migrate.js';
 import { orgsCommand } from './orgs.js';
@@ -19,7 +20,8 @@ const program = new Command('keyward')
   .addCommand(usersCommand())
   .addCommand(keysCommand())
   .addCommand(migrateCommand())
-  .addCommand(secretsCommand());
+  .addCommand(secretsCommand())
+  .addCommand(backupCommand());
 
 /**
  * Settings every command needs, applied once here because commander copies them only to
