@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { databaseOption } from '../config.js';
 import { DatabaseNotFound, isPostgresUrl } from '../store/open-store.js';
 import { BackupCorrupt, BackupTargetExists, backupSqlite } from '../store/sqlite-backup.js';
@@ -41,7 +41,7 @@ export function backupCommand(): Command {
     .addOption(databaseOption())
     .requiredOption('--to <file>', 'the copy to write (refused if it exists, unless --force)')
     .option('--force', 'replace --to if it exists')
-    .option('--json', 'print the result as JSON')
+    .addOption(new Option('--json', 'print the result as JSON').env('KEYWARD_JSON'))
     .action(async (options: BackupOptions) => {
       if (isPostgresUrl(options.database))
         throw new CliError(pgDumpAdvice(options.database, options.to));
