@@ -3,6 +3,7 @@ import { ConfigurationError } from '../service.js';
 import { VERSION } from '../version.js';
 import { accessListCommand } from './access-list.js';
 import { apiKeysCommand } from './apikeys.js';
+import { backupCommand } from './backup.js';
 import { keysCommand } from './keys.js';
 import { migrateCommand } from './migrate.js';
 import { orgsCommand } from './orgs.js';
@@ -23,7 +24,8 @@ const program = new Command('keyward')
   .addCommand(apiKeysCommand())
   .addCommand(accessListCommand())
   .addCommand(migrateCommand())
-  .addCommand(secretsCommand());
+  .addCommand(secretsCommand())
+  .addCommand(backupCommand());
 
 /**
  * Settings every command needs, applied once here because commander copies them only to

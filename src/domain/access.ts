@@ -61,3 +61,31 @@ export function principalMayListOrgUsers(principal: Principal, orgId: ObjectId):
 export function mayManageOrgApiKeys(principal: Principal, orgId: ObjectId): boolean {
   return mayManageOrgMembers(rolesOf(principal), orgId);
 }
+
+/** Members of an org (users or its programmatic keys) may read its document, as its users. */
+export const mayReadOrg = principalMayListOrgUsers;
+
+/** Who renames or deletes an org: its ORG_OWNERs (users or keys), and GLOBAL_OWNERs. */
+export const mayAdministerOrg = mayManageOrgApiKeys;
+
+/** Which orgs `GET /orgs` lists for the principal: all for a GLOBAL_OWNER, else those it is in. */
+export function visibleOrgs(principal: Principal): 'all' | ObjectId[] {
+  const roles = rolesOf(principal);
+  return isGlobalOwner(roles) ? 'all' : roles.orgRoles.map((role) => role.orgId);
+}
+
+/**
+ * Whether the principal may create a user with roles in these orgs: a GLOBAL_OWNER in any, an
+ * ORG_OWNER only in orgs it owns, and at least one (a user in none of its orgs would be lost
+ * to it at once).
+ */
+export function mayCreateUserIn(principal: Principal, orgIds: readonly ObjectId[]): boolean {
+  const roles = rolesOf(principal);
+  if (isGlobalOwner(roles)) return true;
+  return orgIds.length > 0 && orgIds.every((orgId) => mayManageOrgMembers(roles, orgId));
+}
+
+/** The user the principal is, for rules like "members other than the caller"; a key is none. */
+export function actingUserId(principal: Principal): ObjectId | undefined {
+  return principal.kind === 'user' ? principal.user.id : undefined;
+}

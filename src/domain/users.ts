@@ -1,7 +1,14 @@
 import type { NewUser, Store } from '../store/store.js';
 import { isEmailAddress } from './email.js';
 import { newObjectId } from './ids.js';
-import type { GlobalRole, ObjectId, OrgRole, UserRecord, Written } from './records.js';
+import type {
+  GlobalRole,
+  ObjectId,
+  OrgMembership,
+  OrgRole,
+  UserRecord,
+  Written,
+} from './records.js';
 import { toTimestamp } from './time.js';
 
 export interface UserRequest {
@@ -11,6 +18,8 @@ export interface UserRequest {
   readonly emailAddress?: string;
   readonly globalOwner?: boolean;
   readonly org?: { readonly orgId: ObjectId; readonly roleName: OrgRole };
+  /** Roles in several orgs at once (the API's create-user); added to `org`. */
+  readonly orgRoles?: readonly OrgMembership[];
   /** Already hashed (passwords.ts): plain passwords never reach the store. */
   readonly passwordHash?: string;
 }
@@ -108,7 +117,7 @@ export async function createUser(
     emailAddress: profile.emailAddress ?? '',
     createdAt: toTimestamp(),
     globalRoles,
-    orgRoles: request.org ? [request.org] : [],
+    orgRoles: [...(request.org ? [request.org] : []), ...(request.orgRoles ?? [])],
     ...(request.passwordHash ? { passwordHash: request.passwordHash } : {}),
   };
   return store.createUser(user);

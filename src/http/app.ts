@@ -30,9 +30,12 @@ function apiRoutes(api: Api, context: ApiContext): void {
   methodNotAllowed(api, '/users/:userId/keys', ['GET', 'POST']);
   methodNotAllowed(api, '/users/:userId/keys/:keyId', ['PATCH', 'DELETE']);
   userRoutes(api, context);
-  methodNotAllowed(api, '/users/:userId', ['GET']);
+  methodNotAllowed(api, '/users', ['POST']);
+  methodNotAllowed(api, '/users/:userId', ['GET', 'PATCH']);
   methodNotAllowed(api, '/users/byName/:username', ['GET']);
   orgRoutes(api, context);
+  methodNotAllowed(api, '/orgs', ['GET']);
+  methodNotAllowed(api, '/orgs/:orgId', ['GET', 'PATCH', 'DELETE']);
   methodNotAllowed(api, '/orgs/:orgId/users', ['GET']);
   orgApiKeyRoutes(api, context);
   methodNotAllowed(api, '/orgs/:orgId/apiKeys', ['GET', 'POST']);

@@ -1,10 +1,21 @@
-import type { Selectable } from 'kysely';
-import type { OrgRecord } from '../domain/records.js';
-import { paged, Rollback, revisedWrite, type StoreContext, toCount } from './context.js';
-import type { OrgsTable } from './schema.js';
+import type { Kysely, Selectable } from 'kysely';
+import type { OrgDeletionBlocker } from '../domain/orgs.js';
+import type { ObjectId, OrgRecord } from '../domain/records.js';
+import {
+  paged,
+  Rollback,
+  revisedWrite,
+  type StoreContext,
+  toCount,
+  writeOutcome,
+} from './context.js';
+import type { Database, OrgsTable } from './schema.js';
 import type { Store } from './store.js';
 
-type OrgQueries = Pick<Store, 'createOrg' | 'getOrg' | 'getOrgs' | 'listOrgs' | 'deleteOrg'>;
+type OrgQueries = Pick<
+  Store,
+  'createOrg' | 'getOrg' | 'getOrgs' | 'listOrgs' | 'deleteOrg' | 'renameOrg' | 'deleteEmptyOrg'
+>;
 
 function toOrg(row: Selectable<OrgsTable>): OrgRecord {
   return { id: row.id, name: row.name, createdAt: row.created_at };
@@ -49,6 +60,39 @@ export function orgQueries(ctx: StoreContext): OrgQueries {
       });
     },
 
+    renameOrg(id, name) {
+      return writeOutcome(ctx, async (trx) => {
+        try {
+          const row = await trx
+            .updateTable('orgs')
+            .set({ name })
+            .where('id', '=', id)
+            .returningAll()
+            .executeTakeFirst();
+          if (!row) throw new Rollback('org-not-found');
+          return toOrg(row);
+        } catch (error) {
+          if (kit.isUniqueViolation(error)) throw new Rollback('name-taken');
+          throw error;
+        }
+      });
+    },
+
+    deleteEmptyOrg(id, callerId) {
+      return revisedWrite(ctx, async (trx) => {
+        // PostgreSQL: lock the org first, so a membership being added concurrently (its foreign
+        // key holds a share lock on this row) is either waited for and seen below, or waits
+        // for this delete and fails. SQLite's write transaction already excludes every other.
+        if (kit.name === 'postgres') {
+          await trx.selectFrom('orgs').select('id').where('id', '=', id).forUpdate().execute();
+        }
+        const [blocker] = await orgDeletionBlockers(trx, id, callerId);
+        if (blocker) throw new Rollback(blocker);
+        const deleted = await trx.deleteFrom('orgs').where('id', '=', id).executeTakeFirst();
+        if (Number(deleted.numDeletedRows) === 0) throw new Rollback('org-not-found');
+      });
+    },
+
     listOrgs(page) {
       return paged(
         page,
@@ -72,4 +116,25 @@ export function orgQueries(ctx: StoreContext): OrgQueries {
       );
     },
   };
+}
+
+/**
+ * Why the org may not be deleted yet, inside the deleting transaction: members other than the
+ * caller. Its programmatic API keys are to be added here (issue 13, item 1).
+ */
+async function orgDeletionBlockers(
+  trx: Kysely<Database>,
+  orgId: ObjectId,
+  callerId: ObjectId | undefined,
+): Promise<OrgDeletionBlocker[]> {
+  const blockers: OrgDeletionBlocker[] = [];
+  const other = await trx
+    .selectFrom('org_memberships')
+    .select('user_id')
+    .where('org_id', '=', orgId)
+    .$if(callerId !== undefined, (q) => q.where('user_id', '!=', callerId as ObjectId))
+    .limit(1)
+    .executeTakeFirst();
+  if (other) blockers.push('has-members');
+  return blockers;
 }

@@ -4,6 +4,7 @@ import type {
   AccessUsageDelta,
   NewAccessEntry,
 } from '../domain/access-list.js';
+import type { OrgDeletionBlocker } from '../domain/orgs.js';
 import type {
   ApiKeyRecord,
   GlobalRole,
@@ -175,6 +176,19 @@ export interface Store {
   getOrgs(ids: readonly ObjectId[]): Promise<readonly OrgRecord[]>;
   /** Deletes the org and every membership in it (the users stay). */
   deleteOrg(id: ObjectId): Promise<Written<void, 'org-not-found'>>;
+  /** Gives the org a new name (already checked by src/domain/orgs.ts). */
+  renameOrg(
+    id: ObjectId,
+    name: string,
+  ): Promise<Outcome<OrgRecord, 'org-not-found' | 'name-taken'>>;
+  /**
+   * Deletes the org unless something but the caller's own membership is left in it (the
+   * blockers, checked in the same transaction); `callerId` undefined when the caller is no user.
+   */
+  deleteEmptyOrg(
+    id: ObjectId,
+    callerId: ObjectId | undefined,
+  ): Promise<Written<void, 'org-not-found' | OrgDeletionBlocker>>;
 
   createUser(user: NewUser): Promise<Written<UserRecord, 'username-taken' | 'org-not-found'>>;
   getUserById(id: ObjectId): Promise<UserRecord | undefined>;

@@ -14,40 +14,65 @@ export interface Fixture {
   cleanup(): Promise<void>;
 }
 
+export interface SeededAccount {
+  readonly username: string;
+  readonly userId: string;
+  readonly key: string;
+}
+
+/**
+ * A new database at `database`, made with the CLI as an administrator would: one org and, for
+ * each username, a user with `role` in it and one key.
+ */
+export function seedDatabase(
+  database: string,
+  orgName: string,
+  usernames: readonly string[],
+  role = 'ORG_MEMBER',
+): { orgId: string; accounts: SeededAccount[] } {
+  const db = ['--database', database];
+  // Only `serve` and `migrate` create a database; every other command needs one.
+  keywardJson(['migrate', ...db]);
+  const org = keywardJson<{ id: string }>(['orgs', 'create', '--name', orgName, ...db]);
+  const accounts = usernames.map((username) => {
+    const user = keywardJson<{ id: string }>([
+      'users',
+      'create',
+      '--username',
+      username,
+      '--org',
+      org.id,
+      '--role',
+      role,
+      ...db,
+    ]);
+    const { key } = keywardJson<{ key: string }>([
+      'keys',
+      'create',
+      '--username',
+      username,
+      '--description',
+      'e2e',
+      ...db,
+    ]);
+    return { username, userId: user.id, key };
+  });
+  return { orgId: org.id, accounts };
+}
+
 /** A spawned server whose database already holds an org, one user and that user's key. */
 export async function startWithUser(serveArgs: readonly string[] = []): Promise<Fixture> {
   const folder = mkdtempSync(join(tmpdir(), 'keyward-clients-'));
   const database = join(folder, 'keyward.db');
-  const db = ['--database', database];
-  // Only `serve` and `migrate` create a database; every other command needs one.
-  keywardJson(['migrate', ...db]);
-  const org = keywardJson<{ id: string }>(['orgs', 'create', '--name', 'Clients', ...db]);
-  const username = 'dev@example.com';
-  const user = keywardJson<{ id: string }>([
-    'users',
-    'create',
-    '--username',
-    username,
-    '--org',
-    org.id,
-    ...db,
-  ]);
-  const key = keywardJson<{ key: string }>([
-    'keys',
-    'create',
-    '--username',
-    username,
-    '--description',
-    'e2e',
-    ...db,
-  ]);
+  const [account] = seedDatabase(database, 'Clients', ['dev@example.com']).accounts;
+  const { username, userId, key } = account as SeededAccount;
   const server = await ServerProcess.start(serveArgs, database);
   return {
     server,
-    userId: user.id,
+    userId,
     username,
-    key: key.key,
-    keysUrl: `${server.url}/api/atlas/v1.0/users/${user.id}/keys`,
+    key,
+    keysUrl: `${server.url}/api/atlas/v1.0/users/${userId}/keys`,
     async cleanup() {
       await server.stop();
       rmSync(folder, { recursive: true, force: true });

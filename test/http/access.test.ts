@@ -26,6 +26,10 @@ describe('access is decided before any lookup of the target', () => {
       vi.spyOn(store, 'getUserByUsername'),
       vi.spyOn(store, 'getUserById'),
       vi.spyOn(store, 'getOrg'),
+      vi.spyOn(store, 'renameOrg'),
+      vi.spyOn(store, 'deleteEmptyOrg'),
+      vi.spyOn(store, 'createUser'),
+      vi.spyOn(store, 'updateProfile'),
     ];
   };
 
@@ -46,7 +50,7 @@ describe('access is decided before any lookup of the target', () => {
     readonly existing: () => string;
     readonly unknown: string;
     readonly method?: 'POST' | 'PATCH' | 'DELETE';
-    readonly body?: object;
+    readonly body?: object | ((target: string) => object);
   }
   const unknownId = 'e'.repeat(24);
   const cases: Case[] = [
@@ -97,13 +101,57 @@ describe('access is decided before any lookup of the target', () => {
       existing: () => otherOrg,
       unknown: unknownId,
     },
+    {
+      what: 'an org alice is not in',
+      url: (id) => `${ATLAS}/orgs/${id}`,
+      existing: () => otherOrg,
+      unknown: unknownId,
+    },
+    {
+      what: 'renaming an org alice does not own',
+      url: (id) => `${ATLAS}/orgs/${id}`,
+      existing: () => api.orgId,
+      unknown: unknownId,
+      method: 'PATCH',
+      body: { name: 'Taken over' },
+    },
+    {
+      what: 'deleting an org alice does not own',
+      url: (id) => `${ATLAS}/orgs/${id}`,
+      existing: () => api.orgId,
+      unknown: unknownId,
+      method: 'DELETE',
+    },
+    {
+      what: 'a new user in an org alice does not own',
+      url: () => `${ATLAS}/users`,
+      existing: () => api.orgId,
+      unknown: unknownId,
+      method: 'POST',
+      body: (orgId) => ({
+        username: 'mallory@example.com',
+        emailAddress: '',
+        firstName: '',
+        lastName: '',
+        roles: [{ orgId, roleName: 'ORG_OWNER' }],
+      }),
+    },
+    {
+      what: "changing a user's profile",
+      url: (id) => `${ATLAS}/users/${id}`,
+      existing: () => api.bob.user.id,
+      unknown: unknownId,
+      method: 'PATCH',
+      body: { firstName: 'Mallory' },
+    },
   ];
 
   it.each(cases)('answers a non-GLOBAL_OWNER alike, with no lookup: $what', async (c) => {
     const spies = lookups();
     const answers = [];
     for (const target of [c.existing(), c.unknown]) {
-      const { method, body } = c;
+      const { method } = c;
+      const body = typeof c.body === 'function' ? c.body(target) : c.body;
       answers.push(await api.request({ method, url: c.url(target), as: api.alice, body }));
     }
     for (const spy of spies) expect(spy).not.toHaveBeenCalled();

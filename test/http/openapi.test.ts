@@ -70,6 +70,12 @@ describe('GET /openapi.json', () => {
           `GET ${ATLAS}/users/{userId}/${name}/{address}`,
           `DELETE ${ATLAS}/users/{userId}/${name}/{address}`,
         ]),
+        `POST ${ATLAS}/users`,
+        `PATCH ${ATLAS}/users/{userId}`,
+        `GET ${ATLAS}/orgs`,
+        `GET ${ATLAS}/orgs/{orgId}`,
+        `PATCH ${ATLAS}/orgs/{orgId}`,
+        `DELETE ${ATLAS}/orgs/{orgId}`,
         'GET /health',
         'GET /auth/digest',
       ].sort(),
@@ -162,6 +168,44 @@ describe('GET /openapi.json', () => {
     const missing = await api.request({ method: 'DELETE', url: `${list}/10.0.0.1`, as: bob });
     expect(missing.statusCode).toBe(404);
     conforms(`${ATLAS}/users/{userId}/accessList/{address}`, 'delete', missing);
+  });
+
+  it('describes the org and user resources as they answer, conflicts included', async () => {
+    const { root, orgId } = api;
+    const org = `${ATLAS}/orgs/${orgId}`;
+    conforms(`${ATLAS}/orgs`, 'get', await api.request({ url: `${ATLAS}/orgs`, as: root }));
+    conforms(`${ATLAS}/orgs/{orgId}`, 'get', await api.request({ url: org, as: root }));
+    const renamed = await api.request({
+      method: 'PATCH',
+      url: org,
+      as: root,
+      body: { name: 'Test Org' },
+    });
+    expect(renamed.statusCode).toBe(200);
+    conforms(`${ATLAS}/orgs/{orgId}`, 'patch', renamed);
+    const busy = await api.request({ method: 'DELETE', url: org, as: root });
+    expect(busy.statusCode).toBe(409);
+    conforms(`${ATLAS}/orgs/{orgId}`, 'delete', busy);
+    const body = {
+      username: 'doc@example.com',
+      emailAddress: 'doc@example.com',
+      firstName: 'Doc',
+      lastName: 'Umented',
+      roles: [{ orgId, roleName: 'ORG_MEMBER' }],
+    };
+    const created = await api.request({ method: 'POST', url: `${ATLAS}/users`, as: root, body });
+    expect(created.statusCode).toBe(201);
+    conforms(`${ATLAS}/users`, 'post', created);
+    const taken = await api.request({ method: 'POST', url: `${ATLAS}/users`, as: root, body });
+    expect(taken.statusCode).toBe(409);
+    conforms(`${ATLAS}/users`, 'post', taken);
+    const patched = await api.request({
+      method: 'PATCH',
+      url: `${ATLAS}/users/${created.json().id}`,
+      as: root,
+      body: { lastName: 'Again' },
+    });
+    conforms(`${ATLAS}/users/{userId}`, 'patch', patched);
   });
 
   it('would catch a response that breaks the document', () => {

@@ -8,6 +8,8 @@ export interface RouteCase {
   readonly url: (api: TestApi, userId: string) => string;
   readonly body?: unknown;
   readonly success: number;
+  /** The path names no user: any member succeeds, whoever the USER-ID would have been. */
+  readonly anyUser?: true;
 }
 
 /** Every authenticated resource, for the suites that must hold on all of them. */
@@ -58,5 +60,27 @@ export const ROUTES: readonly RouteCase[] = [
     method: 'GET',
     url: (_, id) => `/users/${id}/whitelist/127.0.0.1%2F32`,
     success: 200,
+  },
+  {
+    name: 'list org users',
+    method: 'GET',
+    url: (api) => `/orgs/${api.orgId}/users`,
+    success: 200,
+    anyUser: true,
+  },
+  {
+    name: 'update user',
+    method: 'PATCH',
+    url: (_, id) => `/users/${id}`,
+    body: { lastName: 'Unchanged' },
+    success: 200,
+  },
+  { name: 'list orgs', method: 'GET', url: () => '/orgs', success: 200, anyUser: true },
+  {
+    name: 'get org',
+    method: 'GET',
+    url: (api) => `/orgs/${api.orgId}`,
+    success: 200,
+    anyUser: true,
   },
 ];

@@ -170,7 +170,8 @@ export class TestApi {
   }
 }
 
-async function createAccount(service: Service, request: UserRequest): Promise<Account> {
+/** A user made through the domain, as the CLI would, with one key. */
+export async function createAccount(service: Service, request: UserRequest): Promise<Account> {
   const created = await createUser(service.store, request);
   if (!created.ok) throw new Error(created.error);
   const user = created.value;

@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import type { UserRecord } from '../../domain/records.js';
+import { ORG_ROLES, type UserRecord } from '../../domain/records.js';
 import { Link, ListDocument, ObjectIdString } from './common.js';
 
 export const RoleAssignment = Type.Object({
@@ -38,3 +38,46 @@ export function toUserDocument(user: UserRecord, selfHref: string): UserDocument
     username: user.username,
   };
 }
+
+const OrgRoleName = Type.Union(
+  ORG_ROLES.map((role) => Type.Literal(role)),
+  { description: 'A role in the org' },
+);
+
+// Field rules (username, profile, password) are the domain's, so the API words a refusal as
+// the console and the CLI do; the schemas only ask for strings.
+export const CreateUserBody = Type.Object(
+  {
+    country: Type.Optional(
+      Type.String({ pattern: '^[A-Z]{2}$', description: 'Accepted for Atlas clients; not kept' }),
+    ),
+    emailAddress: Type.String(),
+    firstName: Type.String(),
+    lastName: Type.String(),
+    mobileNumber: Type.Optional(
+      Type.String({ description: 'Accepted for Atlas clients; not kept' }),
+    ),
+    password: Type.Optional(Type.String({ description: 'A web console password' })),
+    roles: Type.Array(
+      Type.Object(
+        { orgId: ObjectIdString, roleName: OrgRoleName },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 100, description: 'Roles in orgs the caller owns' },
+    ),
+    username: Type.String(),
+  },
+  { additionalProperties: false },
+);
+export type CreateUserBody = Static<typeof CreateUserBody>;
+
+export const UpdateUserBody = Type.Object(
+  {
+    emailAddress: Type.Optional(Type.String()),
+    firstName: Type.Optional(Type.String()),
+    lastName: Type.Optional(Type.String()),
+    // Named so that its refusal can say where passwords are set instead.
+    password: Type.Optional(Type.String({ description: 'Refused: not changed through the API' })),
+  },
+  { additionalProperties: false },
+);
