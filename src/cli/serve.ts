@@ -6,8 +6,11 @@ import { SharedThrottle } from '../cluster/shared-throttle.js';
 import { siblingRoutes } from '../cluster/sibling-replay.js';
 import { WorkerLink } from '../cluster/worker-link.js';
 import { databaseOption, type ServerConfig, serverOptions, toServerConfig } from '../config.js';
+import { shareWithPrimary } from '../metrics/cluster-metrics.js';
+import { Metrics } from '../metrics/metrics.js';
 import { createLogger, createService, type SharedParts } from '../service.js';
 import { recordPublicUrl } from './public-url-setting.js';
+import { serveMetrics } from './serve-metrics.js';
 import { firstRunNotes, primaryServe } from './serve-primary.js';
 
 function workerCount(value: string): number {
@@ -50,12 +53,23 @@ async function singleServe(config: ServerConfig): Promise<void> {
     'keyward is serving',
   );
   process.stderr.write(notes(address));
-  stopOnSignals(logger, () => service.close());
+  const { metrics } = service;
+  const scrapes =
+    metrics && config.metricsPort !== undefined
+      ? await serveMetrics(config, config.metricsPort, metrics.scrape(), logger)
+      : undefined;
+  stopOnSignals(logger, async () => {
+    await scrapes?.close();
+    await service.close();
+  });
 }
 
 /** A cluster worker: the primary holds the throttle and the setup token and prints the notes. */
 async function workerServe(config: ServerConfig): Promise<void> {
   const logger = createLogger(config.logLevel);
+  // Before anything awaits: the primary's scrapes wait for every worker's answer.
+  const metrics = config.metricsPort === undefined ? undefined : new Metrics();
+  if (metrics) shareWithPrimary(metrics.registry);
   const link = await WorkerLink.connect();
   const shared: SharedParts = {
     throttle: new SharedThrottle(link),
@@ -65,6 +79,7 @@ async function workerServe(config: ServerConfig): Promise<void> {
   const service = await createService(config, logger, {
     shared,
     replayRoutes: siblingRoutes(link),
+    ...(metrics ? { metrics } : {}),
   });
   link.answerReplayChecks(({ nonce, issuedAt, nc, keyId }) =>
     service.authenticator.acceptForPeer(nonce, issuedAt, nc, keyId),
