@@ -1,6 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { AUTH_REASONS, type AuthReason } from './auth-reasons.js';
 import type { Scrape } from './listener.js';
+import { type Series, Tally } from './tally.js';
 
 /** Gauges read when scraped, from the parts this process holds. */
 export interface MetricSources {
@@ -18,55 +19,51 @@ const QUERY_BUCKETS = [
   0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1,
 ];
 
-interface RequestChildren {
-  readonly count: { inc(): void };
-  readonly latency: { observe(value: number): void };
+interface RequestSeries {
+  readonly count: Series;
+  readonly latency: Series;
 }
 
 /**
  * One process's keyward metrics in its own registry (with several workers, the primary
- * sums the workers' registries: src/metrics/cluster-metrics.ts). The recorders on the request path
- * keep each label set's child, so a request costs a map lookup and two additions rather
- * than prom-client's label hashing.
+ * sums the workers' registries: src/metrics/cluster-metrics.ts). What every request
+ * updates is kept in Tallies (tally.ts): a map lookup and a few additions per request.
  */
 export class Metrics {
   readonly registry = new Registry();
-  private readonly requests: Counter<'method' | 'route' | 'status'>;
-  private readonly latency: Histogram<'method' | 'route'>;
+  private readonly requests: Tally;
+  private readonly latency: Tally;
   private readonly queries: Histogram<'operation'>;
   private readonly flushes: Histogram;
   private readonly flushFailures: Counter;
-  private readonly requestChildren = new Map<string, RequestChildren>();
-  private readonly authChildren = new Map<AuthReason, { inc(): void }>();
+  private readonly requestSeries = new Map<string, RequestSeries>();
+  private readonly authSeries = new Map<AuthReason, Series>();
   private readonly queryChildren = new Map<string, { observe(value: number): void }>();
 
   constructor() {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
-    this.requests = new Counter({
-      name: 'keyward_http_requests_total',
-      help: 'HTTP requests answered, by method, route pattern and status',
-      labelNames: ['method', 'route', 'status'],
-      registers,
-    });
-    this.latency = new Histogram({
-      name: 'keyward_http_request_duration_seconds',
-      help: 'Time from a request arriving to its response sent, by method and route pattern',
-      labelNames: ['method', 'route'],
-      buckets: REQUEST_BUCKETS,
-      registers,
-    });
-    const auth = new Counter({
-      name: 'keyward_auth_outcomes_total',
-      help: 'Digest authentications by outcome',
-      labelNames: ['reason'],
-      registers,
-    });
+    this.requests = new Tally(
+      this.registry,
+      'keyward_http_requests_total',
+      'HTTP requests answered, by method, route pattern and status',
+      'counter',
+    );
+    this.latency = new Tally(
+      this.registry,
+      'keyward_http_request_duration_seconds',
+      'Time from a request arriving to its response sent, by method and route pattern',
+      'histogram',
+      REQUEST_BUCKETS,
+    );
+    const auth = new Tally(
+      this.registry,
+      'keyward_auth_outcomes_total',
+      'Digest authentications by outcome',
+      'counter',
+    );
     // Every reason from the start, at 0: rate() and alerts see a series before the first event.
-    for (const reason of AUTH_REASONS) {
-      auth.inc({ reason }, 0);
-      this.authChildren.set(reason, auth.labels(reason));
-    }
+    for (const reason of AUTH_REASONS) this.authSeries.set(reason, auth.series(reason, { reason }));
     this.queries = new Histogram({
       name: 'keyward_db_query_duration_seconds',
       help: 'Database calls by store operation',
@@ -89,20 +86,21 @@ export class Metrics {
 
   request(method: string, route: string, status: number, seconds: number): void {
     const key = `${method} ${status} ${route}`;
-    let children = this.requestChildren.get(key);
-    if (!children) {
-      children = {
-        count: this.requests.labels({ method, route, status: String(status) }),
-        latency: this.latency.labels({ method, route }),
+    let series = this.requestSeries.get(key);
+    if (!series) {
+      series = {
+        count: this.requests.series(key, { method, route, status: String(status) }),
+        latency: this.latency.series(`${method} ${route}`, { method, route }),
       };
-      this.requestChildren.set(key, children);
+      this.requestSeries.set(key, series);
     }
-    children.count.inc();
-    children.latency.observe(seconds);
+    series.count.count += 1;
+    this.latency.observe(series.latency, seconds);
   }
 
   auth(reason: AuthReason): void {
-    this.authChildren.get(reason)?.inc();
+    const series = this.authSeries.get(reason);
+    if (series) series.count += 1;
   }
 
   query(operation: string, seconds: number): void {

@@ -19,6 +19,8 @@ describe('the metrics listener', () => {
     expect(listener.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
     const m = parsePrometheusText(await (await fetch(listener.url)).text());
     expect(total(m, 'keyward_http_requests_total', { status: '200' })).toBe(1);
+    const bucket = (le: string) => total(m, 'keyward_http_request_duration_seconds_bucket', { le });
+    expect([bucket('0.001'), bucket('0.0025'), bucket('+Inf')]).toEqual([0, 1, 1]);
     expect(total(m, 'keyward_auth_outcomes_total', { reason: 'access_list' })).toBe(1);
     expect(total(m, 'keyward_auth_outcomes_total', { reason: 'replay' })).toBe(0);
     expect((await fetch(listener.url.replace('/metrics', '/health'))).status).toBe(404);

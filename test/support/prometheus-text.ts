@@ -23,10 +23,11 @@ const SUFFIXES: Record<string, readonly string[]> = {
   summary: ['', '_sum', '_count'],
 };
 
+// As Prometheus reads values (Go's ParseFloat): Inf and NaN in any case; prom-client writes `Nan`.
 function number(text: string): number {
-  if (text === '+Inf') return Number.POSITIVE_INFINITY;
-  if (text === '-Inf') return Number.NEGATIVE_INFINITY;
-  if (text === 'NaN') return Number.NaN;
+  if (/^\+?inf(inity)?$/i.test(text)) return Number.POSITIVE_INFINITY;
+  if (/^-inf(inity)?$/i.test(text)) return Number.NEGATIVE_INFINITY;
+  if (/^nan$/i.test(text)) return Number.NaN;
   if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text))
     throw new Error(`not a number: ${text}`);
   return Number(text);
