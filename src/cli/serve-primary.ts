@@ -64,6 +64,18 @@ export async function primaryServe(config: ServerConfig, workers: number): Promi
     await store.close();
   }
   const throttle = throttleOf(config);
+  let liveWorkers = () => 0;
+  // Before forking: a metrics port in use ends the start with nothing to stop.
+  if (config.metricsPort !== undefined) {
+    // The workers' metrics come over IPC; the primary adds what only it knows.
+    const own = new Registry();
+    registerGauges(own, {
+      workersAlive: () => liveWorkers(),
+      // With Redis the throttle is there, not in this one.
+      ...(config.redisUrl ? {} : { throttleEntries: () => throttle.size }),
+    });
+    await serveMetrics(config, config.metricsPort, clusterScrape(own), logger);
+  }
   const primary = runPrimary({
     workers,
     throttle,
@@ -74,14 +86,5 @@ export async function primaryServe(config: ServerConfig, workers: number): Promi
       process.stderr.write(notes(address));
     },
   });
-  if (config.metricsPort !== undefined) {
-    // The workers' metrics come over IPC; the primary adds what only it knows.
-    const own = new Registry();
-    registerGauges(own, {
-      workersAlive: primary.liveWorkers,
-      // With Redis the throttle is there, not in this one.
-      ...(config.redisUrl ? {} : { throttleEntries: () => throttle.size }),
-    });
-    await serveMetrics(config, config.metricsPort, clusterScrape(own), logger);
-  }
+  liveWorkers = primary.liveWorkers;
 }

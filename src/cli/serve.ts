@@ -47,17 +47,22 @@ async function singleServe(config: ServerConfig): Promise<void> {
   await recordPublicUrl(service.store, config);
   const token = service.consoleSetupToken;
   const notes = await firstRunNotes(service.store, config, token);
+  const { metrics } = service;
+  const scrapes =
+    metrics && config.metricsPort !== undefined
+      ? await serveMetrics(config, config.metricsPort, metrics.scrape(), logger).catch(
+          async (error: unknown) => {
+            await service.close();
+            throw error;
+          },
+        )
+      : undefined;
   const address = await service.app.listen({ host: config.host, port: config.port });
   logger.info(
     { address, realm: service.realm, dialect: service.store.dialect },
     'keyward is serving',
   );
   process.stderr.write(notes(address));
-  const { metrics } = service;
-  const scrapes =
-    metrics && config.metricsPort !== undefined
-      ? await serveMetrics(config, config.metricsPort, metrics.scrape(), logger)
-      : undefined;
   stopOnSignals(logger, async () => {
     await scrapes?.close();
     await service.close();

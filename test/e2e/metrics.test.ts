@@ -1,9 +1,12 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parsePrometheusText, total } from '../support/prometheus-text.js';
-import { ServerProcess } from '../support/server-process.js';
+import { keyward, ServerProcess } from '../support/server-process.js';
 import { type Fixture, startWithUser } from './fixture.js';
 
 const run = promisify(execFile);
@@ -155,6 +158,27 @@ describe('metrics (--metrics-port)', () => {
     await load(fixture);
     expect((await fetch(`${fixture.server.url}/metrics`)).status).toBe(404);
     await expectExactCounts(`http://127.0.0.1:${port}/metrics`, 1);
+  }, 60_000);
+
+  it('refuses to start when the metrics port is taken', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as { port: number };
+    const folder = mkdtempSync(join(tmpdir(), 'keyward-metrics-'));
+    try {
+      for (const workers of ['1', '2']) {
+        const db = join(folder, `w${workers}.db`);
+        const args = ['serve', '--port', '0', '--database', db, '--workers', workers];
+        const result = keyward([...args, '--metrics-port', String(port)]);
+        expect([result.status, result.stderr]).toEqual([
+          1,
+          `keyward: error: cannot serve metrics on 127.0.0.1:${port} (EADDRINUSE)\n`,
+        ]);
+      }
+    } finally {
+      taken.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
   }, 60_000);
 
   it('is off without the flag', async () => {
