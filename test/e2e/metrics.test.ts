@@ -70,14 +70,14 @@ async function expectExactCounts(metricsUrl: string, workers: number) {
   // Counted when the response has gone: the last ones may land just after curl exits.
   const expected = 2 * GOOD + 2 * WRONG + 1;
   await expect
-    .poll(async () => requests(await scrape(metricsUrl)), { timeout: 5000 })
+    .poll(async () => requests(await scrape(metricsUrl)), { timeout: 15_000 })
     .toBe(expected);
   // Flushed once a second: the usage write and the revision poll have been timed.
   await expect
     .poll(
       async () => total(await scrape(metricsUrl), 'keyward_usage_flush_duration_seconds_count'),
       {
-        timeout: 5000,
+        timeout: 15_000,
       },
     )
     .toBeGreaterThanOrEqual(1);
@@ -145,7 +145,7 @@ describe('metrics (--metrics-port)', () => {
 
     expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(404);
     expect((await fetch(metricsUrl, { method: 'POST' })).status).toBe(405);
-  }, 60_000);
+  }, 90_000);
 
   it('is served by the one process with --workers 1 (KEYWARD_METRICS_PORT)', async () => {
     const port = await freePort();
@@ -158,7 +158,7 @@ describe('metrics (--metrics-port)', () => {
     await load(fixture);
     expect((await fetch(`${fixture.server.url}/metrics`)).status).toBe(404);
     await expectExactCounts(`http://127.0.0.1:${port}/metrics`, 1);
-  }, 60_000);
+  }, 90_000);
 
   it('refuses to start when the metrics port is taken', async () => {
     const taken = createServer();
@@ -179,7 +179,7 @@ describe('metrics (--metrics-port)', () => {
       taken.close();
       rmSync(folder, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, 90_000);
 
   it('is off without the flag', async () => {
     const port = await freePort();
