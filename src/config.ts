@@ -22,6 +22,9 @@ export interface ServerConfig {
   readonly usageFlushIntervalMs: number;
   readonly bodyLimitBytes: number;
   readonly logLevel: LogLevel;
+  /** The Prometheus listener's port (src/metrics); undefined: no metrics at all. */
+  readonly metricsPort: number | undefined;
+  readonly metricsHost: string;
   readonly authFailureLimit: number;
   readonly authLockoutSeconds: number;
   readonly authLockoutMaxSeconds: number;
@@ -182,6 +185,15 @@ export const serverOptions = (): Option[] => [
     .default('info')
     .argParser(logLevel),
   new Option(
+    '--metrics-port <number>',
+    'serve Prometheus metrics at /metrics on this port (default: off)',
+  )
+    .env('KEYWARD_METRICS_PORT')
+    .argParser(integer(0, 65535)),
+  new Option('--metrics-host <address>', 'interface the metrics listener binds to')
+    .env('KEYWARD_METRICS_HOST')
+    .default('127.0.0.1'),
+  new Option(
     '--auth-failure-limit <number>',
     'failed authentications (per address, per username) before 429',
   )
@@ -246,6 +258,8 @@ export function toServerConfig(options: Record<string, unknown>): ServerConfig {
     usageFlushIntervalMs: Number(options.usageFlushInterval),
     bodyLimitBytes: Number(options.bodyLimit),
     logLevel: options.logLevel as LogLevel,
+    metricsPort: options.metricsPort === undefined ? undefined : Number(options.metricsPort),
+    metricsHost: String(options.metricsHost),
     authFailureLimit: Number(options.authFailureLimit),
     authLockoutSeconds: Number(options.authLockout),
     authLockoutMaxSeconds: Number(options.authLockoutMax),

@@ -15,11 +15,13 @@ import { FailureThrottle, type Throttle, type ThrottleOptions } from './domain/t
 import { UserCache } from './domain/user-cache.js';
 import { buildApp } from './http/app.js';
 import { redactQuerySecrets } from './http/log-redaction.js';
+import { Metrics } from './metrics/metrics.js';
+import { timedStore } from './metrics/timed-store.js';
 import { openRedisParts } from './shared/redis-parts.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 import { AccessUsage } from './usage/access-usage.js';
-import { UsageCounter } from './usage/usage-counter.js';
+import { UsageCounter, type UsageSink } from './usage/usage-counter.js';
 
 export class ConfigurationError extends Error {}
 
@@ -50,6 +52,8 @@ export interface Service {
   readonly accessUsage: AccessUsage;
   readonly users: UserCache;
   readonly authenticator: DigestAuthenticator;
+  /** With --metrics-port: this process's metrics (the caller serves or shares them). */
+  readonly metrics: Metrics | undefined;
   /** Opens /console/setup while nobody can sign in to the console; undefined without it. */
   readonly consoleSetupToken: string | undefined;
   /** Stops accepting requests, writes pending usage counts, closes the database. */
@@ -84,14 +88,33 @@ export interface ServiceOptions {
   readonly revisionPollMs?: number;
   /** Where nonces are tracked (src/digest/replay-routes.ts); default: this process alone. */
   readonly replayRoutes?: ReplayRoutes;
+  /** Metrics made before the service (a worker shares them with its primary at once). */
+  readonly metrics?: Metrics;
+}
+
+/** The usage counter's writes, timed into keyward_usage_flush_duration_seconds. */
+function timedFlushes(store: Store, metrics: Metrics): UsageSink {
+  return {
+    async applyUsage(deltas) {
+      const started = performance.now();
+      try {
+        await store.applyUsage(deltas);
+      } finally {
+        metrics.usageFlushed((performance.now() - started) / 1000);
+      }
+    },
+  };
 }
 
 export async function createService(
   config: ServerConfig,
   logger: FastifyBaseLogger,
-  { shared, revisionPollMs = 1000, replayRoutes }: ServiceOptions = {},
+  { shared, revisionPollMs = 1000, replayRoutes, ...options }: ServiceOptions = {},
 ): Promise<Service> {
-  const store = await openStore(config.database, { logger, checkpointInWorker: true });
+  const opened = await openStore(config.database, { logger, checkpointInWorker: true });
+  // Off by default: without --metrics-port nothing is counted or timed at all.
+  const metrics = options.metrics ?? (config.metricsPort === undefined ? undefined : new Metrics());
+  const store = metrics ? timedStore(opened, (op, seconds) => metrics.query(op, seconds)) : opened;
   // With --redis-url the replay window and the throttle are those of every instance on it,
   // including this host's other workers: the primary's throttle is then not used.
   const redis = config.redisUrl
@@ -123,13 +146,23 @@ export async function createService(
         : randomToken()
       : undefined;
     await users.refresh();
-    const usage = new UsageCounter(store, {
-      onError: (error) => logger.error({ err: error }, 'usage flush failed'),
+    const usage = new UsageCounter(metrics ? timedFlushes(store, metrics) : store, {
+      onError: (error) => {
+        metrics?.usageFlushFailed();
+        logger.error({ err: error }, 'usage flush failed');
+      },
       onFlushed: (keyIds) => users.invalidateKeys(keyIds),
     });
     const accessUsage = new AccessUsage(store, (error) =>
       logger.error({ err: error }, 'access-list usage flush failed'),
     );
+    const throttle = redis?.throttle ?? shared?.throttle ?? throttleOf(config);
+    metrics?.watch({
+      trackedNonces: () => authenticator.trackedNonces(),
+      // Counted where it is held: not here when Redis or the cluster primary holds it.
+      ...(throttle instanceof FailureThrottle ? { throttleEntries: () => throttle.size } : {}),
+      ...(shared ? {} : { workersAlive: () => 1 }),
+    });
     const app = await buildApp(
       {
         store,
@@ -137,10 +170,11 @@ export async function createService(
         users,
         usage,
         accessUsage,
-        throttle: redis?.throttle ?? shared?.throttle ?? throttleOf(config),
+        throttle,
         realm: realm.value,
         publicUrl: config.publicUrl,
         maxKeysPerUser: config.maxKeysPerUser,
+        ...(metrics ? { metrics } : {}),
       },
       {
         bodyLimit: config.bodyLimitBytes,
@@ -179,6 +213,7 @@ export async function createService(
       accessUsage,
       users,
       authenticator,
+      metrics,
       consoleSetupToken,
       async close() {
         revisions.stop();

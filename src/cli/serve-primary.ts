@@ -1,11 +1,15 @@
+import { Registry } from 'prom-client';
 import { runPrimary } from '../cluster/primary.js';
 import type { ServerConfig } from '../config.js';
 import { randomToken } from '../console/tokens.js';
 import { realmFixedMessage, resolveRealm } from '../domain/realm.js';
+import { clusterScrape } from '../metrics/cluster-metrics.js';
+import { registerGauges } from '../metrics/metrics.js';
 import { ConfigurationError, createLogger, throttleOf } from '../service.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { recordPublicUrl } from './public-url-setting.js';
+import { serveMetrics } from './serve-metrics.js';
 
 // A new operator's first minutes: the exact commands that make the first working key.
 function gettingStarted(database: string, address: string): string {
@@ -59,9 +63,22 @@ export async function primaryServe(config: ServerConfig, workers: number): Promi
   } finally {
     await store.close();
   }
-  runPrimary({
+  const throttle = throttleOf(config);
+  let liveWorkers = () => 0;
+  // Before forking: a metrics port in use ends the start with nothing to stop.
+  if (config.metricsPort !== undefined) {
+    // The workers' metrics come over IPC; the primary adds what only it knows.
+    const own = new Registry();
+    registerGauges(own, {
+      workersAlive: () => liveWorkers(),
+      // With Redis the throttle is there, not in this one.
+      ...(config.redisUrl ? {} : { throttleEntries: () => throttle.size }),
+    });
+    await serveMetrics(config, config.metricsPort, clusterScrape(own), logger);
+  }
+  const primary = runPrimary({
     workers,
-    throttle: throttleOf(config),
+    throttle,
     setupToken,
     logger,
     onListening: (address) => {
@@ -69,4 +86,5 @@ export async function primaryServe(config: ServerConfig, workers: number): Promi
       process.stderr.write(notes(address));
     },
   });
+  liveWorkers = primary.liveWorkers;
 }

@@ -6,8 +6,11 @@ import { SharedThrottle } from '../cluster/shared-throttle.js';
 import { siblingRoutes } from '../cluster/sibling-replay.js';
 import { WorkerLink } from '../cluster/worker-link.js';
 import { databaseOption, type ServerConfig, serverOptions, toServerConfig } from '../config.js';
+import { shareWithPrimary } from '../metrics/cluster-metrics.js';
+import { Metrics } from '../metrics/metrics.js';
 import { createLogger, createService, type SharedParts } from '../service.js';
 import { recordPublicUrl } from './public-url-setting.js';
+import { serveMetrics } from './serve-metrics.js';
 import { firstRunNotes, primaryServe } from './serve-primary.js';
 
 function workerCount(value: string): number {
@@ -44,18 +47,34 @@ async function singleServe(config: ServerConfig): Promise<void> {
   await recordPublicUrl(service.store, config);
   const token = service.consoleSetupToken;
   const notes = await firstRunNotes(service.store, config, token);
+  const { metrics } = service;
+  const scrapes =
+    metrics && config.metricsPort !== undefined
+      ? await serveMetrics(config, config.metricsPort, metrics.scrape(), logger).catch(
+          async (error: unknown) => {
+            await service.close();
+            throw error;
+          },
+        )
+      : undefined;
   const address = await service.app.listen({ host: config.host, port: config.port });
   logger.info(
     { address, realm: service.realm, dialect: service.store.dialect },
     'keyward is serving',
   );
   process.stderr.write(notes(address));
-  stopOnSignals(logger, () => service.close());
+  stopOnSignals(logger, async () => {
+    await scrapes?.close();
+    await service.close();
+  });
 }
 
 /** A cluster worker: the primary holds the throttle and the setup token and prints the notes. */
 async function workerServe(config: ServerConfig): Promise<void> {
   const logger = createLogger(config.logLevel);
+  // Before anything awaits: the primary's scrapes wait for every worker's answer.
+  const metrics = config.metricsPort === undefined ? undefined : new Metrics();
+  if (metrics) shareWithPrimary(metrics.registry);
   const link = await WorkerLink.connect();
   const shared: SharedParts = {
     throttle: new SharedThrottle(link),
@@ -65,6 +84,7 @@ async function workerServe(config: ServerConfig): Promise<void> {
   const service = await createService(config, logger, {
     shared,
     replayRoutes: siblingRoutes(link),
+    ...(metrics ? { metrics } : {}),
   });
   link.answerReplayChecks(({ nonce, issuedAt, nc, keyId }) =>
     service.authenticator.acceptForPeer(nonce, issuedAt, nc, keyId),

@@ -22,7 +22,7 @@ const MAX_BACKOFF_MS = 30_000;
  * round-robin by node:cluster), replaces any that dies, arbitrates the shared throttle and
  * setup token, and on SIGTERM/SIGINT asks every worker to stop gracefully, then exits.
  */
-export function runPrimary(options: PrimaryOptions): void {
+export function runPrimary(options: PrimaryOptions): { liveWorkers(): number } {
   const { logger } = options;
   const live = new Map<number, Worker>();
   const started = new Map<number, number>();
@@ -91,4 +91,6 @@ export function runPrimary(options: PrimaryOptions): void {
   process.once('SIGINT', () => stop('SIGINT'));
 
   for (let i = 0; i < options.workers; i++) fork();
+  // Live from its hello (its service is built) until its exit.
+  return { liveWorkers: () => live.size };
 }

@@ -2,6 +2,7 @@ import proxyAddr from '@fastify/proxy-addr';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions, LogController } from 'fastify';
 import { type ConsoleOptions, registerConsole } from '../console/plugin.js';
+import { registerRequestMetrics } from '../metrics/request-metrics.js';
 import { clientErrorHandler } from './client-errors.js';
 import type { ApiContext } from './context.js';
 import { methodNotAllowed } from './method-not-allowed.js';
@@ -75,6 +76,7 @@ export async function buildApp(context: ApiContext, options: AppOptions = {}) {
   app.removeContentTypeParser('text/plain');
   app.decorateRequest('principal', undefined);
   registerAccessLog(app);
+  if (context.metrics) registerRequestMetrics(app, context.metrics);
   registerRenderer(app);
   registerErrorHandling(app, context.authenticator);
   await registerOpenApi(app);

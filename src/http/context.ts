@@ -2,6 +2,7 @@ import type { DigestAuthenticator } from '../digest/index.js';
 import type { Principal } from '../domain/principal.js';
 import type { Throttle } from '../domain/throttle.js';
 import type { UserCache } from '../domain/user-cache.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { Store } from '../store/store.js';
 import type { AccessUsage } from '../usage/access-usage.js';
 import type { UsageCounter } from '../usage/usage-counter.js';
@@ -19,6 +20,8 @@ export interface ApiContext {
   readonly realm: string;
   readonly publicUrl: PublicUrl | undefined;
   readonly maxKeysPerUser: number;
+  /** With --metrics-port: what requests and authentications are counted into (src/metrics). */
+  readonly metrics?: Metrics;
 }
 
 declare module 'fastify' {

@@ -44,6 +44,8 @@ export function testConfig(database: string, overrides: Partial<ServerConfig> = 
     usageFlushIntervalMs: 1000,
     bodyLimitBytes: 65_536,
     logLevel: 'silent',
+    metricsPort: undefined,
+    metricsHost: '127.0.0.1',
     // Suites fail authentications on purpose, all from one address; throttling has its own.
     authFailureLimit: 1_000_000,
     authLockoutSeconds: 1,

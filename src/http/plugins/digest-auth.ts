@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { authorizationValues, type DigestRequest, type VerifyOutcome } from '../../digest/index.js';
 import { principalOf } from '../../domain/principal.js';
 import { ThrottleUnavailable } from '../../domain/throttle.js';
+import { type AuthReason, authReasonOf } from '../../metrics/auth-reasons.js';
 import type { ApiContext } from '../context.js';
 import { ApiError, UNAUTHORIZED_BODY } from '../errors.js';
 import { passAccessList } from './access-gate.js';
@@ -57,6 +58,8 @@ export function digestAuthentication(context: ApiContext) {
  */
 export function digestVerification(context: ApiContext) {
   const { authenticator, users, usage, throttle } = context;
+  // keyward_auth_outcomes_total: once per request, on each way out below.
+  const observe = (reason: AuthReason) => context.metrics?.auth(reason);
   // Sent directly rather than thrown: every client's first request ends here, and building
   // an Error (with its stack trace) for it costs a fifth of a fresh-nonce round trip.
   const challenge = (reply: FastifyReply, stale: boolean) =>
@@ -66,6 +69,7 @@ export function digestVerification(context: ApiContext) {
       .send(UNAUTHORIZED_BODY);
 
   const refuseFor = (reply: FastifyReply, wait: number): never => {
+    observe('throttled');
     reply.header('Retry-After', String(wait));
     throw new ApiError('RATE_LIMITED', `Too many failed authentications; retry in ${wait} s.`);
   };
@@ -80,12 +84,19 @@ export function digestVerification(context: ApiContext) {
     target: DigestRequest,
   ): Promise<string | undefined> => {
     const parsed = authenticator.parse(authorizationValues(request.raw.rawHeaders));
-    if (parsed.kind === 'missing') return void challenge(reply, false);
+    if (parsed.kind === 'missing') {
+      observe('no_credentials');
+      return void challenge(reply, false);
+    }
     if (parsed.kind === 'malformed') {
+      observe('malformed');
       throw new ApiError('INVALID_AUTHORIZATION_HEADER', parsed.detail);
     }
     // Fail closed: unconfirmed, the cache may still hold a key revoked by another process.
-    if (!users.confirmed()) return void reply.code(503).send(UNCONFIRMED);
+    if (!users.confirmed()) {
+      observe('unavailable');
+      return void reply.code(503).send(UNCONFIRMED);
+    }
     const { username } = parsed.credentials;
     const clientKey = `ip:${request.ip}`;
     const userKey = `user:${username}`;
@@ -111,6 +122,8 @@ export function digestVerification(context: ApiContext) {
     // Pending only once the response has verified (the right key): a wrong guess is
     // rejected at once and counted below with nothing awaited in between.
     const outcome = verified.kind === 'pending' ? await verified.outcome : verified;
+    // A rejection is counted below: it may end throttled instead.
+    if (outcome.kind !== 'rejected') observe(authReasonOf(outcome));
     switch (outcome.kind) {
       case 'authenticated':
         // Before anything counts the request: refused (403), it is no use of the key.
@@ -132,9 +145,13 @@ export function digestVerification(context: ApiContext) {
           // the check: the answer is then the 429 one process would have given.
           const counted = throttle.failed([clientKey, userKey]);
           const wait = typeof counted === 'number' ? counted : await remoteCount(counted);
-          if (wait === 'unavailable') return void reply.code(503).send(THROTTLE_UNREACHABLE);
+          if (wait === 'unavailable') {
+            observe('unavailable');
+            return void reply.code(503).send(THROTTLE_UNREACHABLE);
+          }
           if (wait > 0) refuseFor(reply, wait);
         }
+        observe(authReasonOf(outcome));
         return void challenge(reply, outcome.stale);
       case 'unavailable':
         return void reply.code(503).send(REPLAY_UNREACHABLE);

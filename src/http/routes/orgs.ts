@@ -2,7 +2,6 @@ import { Type } from '@sinclair/typebox';
 import {
   actingUserId,
   mayAdministerOrg,
-  mayListOrgUsers,
   mayReadOrg,
   principalMayListOrgUsers,
   visibleOrgs,
