@@ -88,19 +88,13 @@ export interface ConsoleLinksTable {
   used_at: string | null;
 }
 
-/** An org's programmatic API keys; the public key is their Digest username. */
-export interface OrgApiKeysTable {
-  id: string;
+/**
+ * An org's programmatic API keys: a personal key's columns, owned by an org instead of a user,
+ * with a public key (their Digest username) and no enabled flag.
+ */
+export interface OrgApiKeysTable extends Omit<ApiKeysTable, 'user_id' | 'enabled'> {
   org_id: string;
   public_key: string;
-  description: string;
-  created_at: string;
-  last_used: string | null;
-  used_count: Generated<number>;
-  suffix: string;
-  ha1_md5: string;
-  ha1_sha256: string;
-  ha1_sha512_256: string;
 }
 
 /** A programmatic key's roles, all in the key's own org. */
