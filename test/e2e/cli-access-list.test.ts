@@ -12,8 +12,9 @@ interface Entry {
   links: { href: string; rel: string }[];
 }
 
-// Each CLI call starts Node: 0.3 s on an idle machine, seconds on a loaded 2-core one.
-describe('keyward accesslist', { timeout: 120_000 }, () => {
+// Each CLI call starts Node: 0.3 s on an idle machine, up to twenty seconds on a 2-core one
+// loaded by other suites, and this test makes eleven.
+describe('keyward accesslist', { timeout: 300_000 }, () => {
   const folder = mkdtempSync(join(tmpdir(), 'keyward-accesslist-'));
   const db = ['--database', join(folder, 'keyward.db')];
   afterAll(() => rmSync(folder, { recursive: true, force: true }));

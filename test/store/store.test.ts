@@ -461,7 +461,11 @@ describe.each(dialects)('store on %s', (dialect) => {
       ]);
       expect(await store.loadCredentials('nobody')).toBeUndefined();
       const none = await createUser('carol');
-      expect(await store.loadCredentials('carol')).toEqual({ user: none, keys: [] });
+      expect(await store.loadCredentials('carol')).toEqual({
+        user: none,
+        keys: [],
+        accessList: [],
+      });
     });
 
     it('bulk-inserts 10,000 keys', async () => {
