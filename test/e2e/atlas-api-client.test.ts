@@ -16,7 +16,7 @@ const getMongodbAtlasApiClient = createRequire(import.meta.url)(
 
 // The npm `mongodb-atlas-api-client` (urllib's digestAuth underneath) on the org and user
 // resources, as an ORG_OWNER with a personal key, against a spawned server.
-describe('mongodb-atlas-api-client against a spawned server', () => {
+describe('mongodb-atlas-api-client against a spawned server', { timeout: 60_000 }, () => {
   let folder: string;
   let server: ServerProcess;
   let client: AtlasClient;
@@ -35,7 +35,7 @@ describe('mongodb-atlas-api-client against a spawned server', () => {
       privateKey: key,
       baseUrl: `${server.url}/api/atlas/v1.0`,
     });
-  });
+  }, 120_000);
   afterAll(async () => {
     await server.stop();
     rmSync(folder, { recursive: true, force: true });

@@ -17,7 +17,8 @@ type Key = SeededAccount;
 // `keyward backup` while a server is under authenticated load that writes (usage flushes,
 // new keys): the copy opens, passes integrity_check, and a server started on it accepts every
 // key that existed when the backup began.
-describe('keyward backup', () => {
+// CLI processes and two servers: generous limits for a loaded machine.
+describe('keyward backup', { timeout: 120_000 }, () => {
   let folder: string;
   let server: ServerProcess;
   const database = () => join(folder, 'keyward.db');
@@ -47,7 +48,7 @@ describe('keyward backup', () => {
       const owner = keys[i % 2] as Key;
       keys.push(await createKey(server.url, owner, `made before the backup ${i}`));
     }
-  });
+  }, 120_000);
   afterAll(async () => {
     await server.stop();
     rmSync(folder, { recursive: true, force: true });
