@@ -45,7 +45,7 @@ export async function renameOrg(
 
 /**
  * What keeps an organization from being deleted through the API (store.deleteEmptyOrg checks
- * in the transaction that deletes). Its programmatic API keys will be a second reason
- * (issue 13, item 1), checked in the store's `orgDeletionBlockers`.
+ * in the transaction that deletes): members other than the caller, or programmatic API keys,
+ * which would otherwise go with it unseen.
  */
-export type OrgDeletionBlocker = 'has-members';
+export type OrgDeletionBlocker = 'has-members' | 'has-api-keys';

@@ -136,5 +136,12 @@ async function orgDeletionBlockers(
     .limit(1)
     .executeTakeFirst();
   if (other) blockers.push('has-members');
+  const key = await trx
+    .selectFrom('org_api_keys')
+    .select('id')
+    .where('org_id', '=', orgId)
+    .limit(1)
+    .executeTakeFirst();
+  if (key) blockers.push('has-api-keys');
   return blockers;
 }

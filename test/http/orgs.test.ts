@@ -171,4 +171,26 @@ describe.each(['/api/atlas/v1.0', '/api/public/v1.0'])('the org resources under 
     const empty = await newOrg(`Empty ${prefix}`);
     expect((await del(`/orgs/${empty}`, api.root)).statusCode).toBe(204);
   });
+
+  it('keeps an org that still has programmatic API keys', async () => {
+    const keyed = await newOrg(`Keyed ${prefix}`);
+    const created = await api.request({
+      method: 'POST',
+      url: `${prefix}/orgs/${keyed}/apiKeys`,
+      as: api.root,
+      body: { desc: 'ci', roles: ['ORG_MEMBER'] },
+    });
+    expect(created.statusCode).toBe(200);
+    const refused = await del(`/orgs/${keyed}`, api.root);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().errorCode).toBe('CANNOT_DELETE_ORG_ACTIVE_API_KEYS');
+    expect(await api.service.store.getOrg(keyed)).toBeDefined();
+    const gone = await api.request({
+      method: 'DELETE',
+      url: `${prefix}/orgs/${keyed}/apiKeys/${created.json().id}`,
+      as: api.root,
+    });
+    expect(gone.statusCode).toBe(204);
+    expect((await del(`/orgs/${keyed}`, api.root)).statusCode).toBe(204);
+  });
 });

@@ -38,7 +38,6 @@ export const ROUTES: readonly RouteCase[] = [
       `/users/byName/${id === api.alice.user.id ? api.alice.username : api.bob.username}`,
     success: 200,
   },
-  { name: 'list org users', method: 'GET', url: (api) => `/orgs/${api.orgId}/users`, success: 200 },
   // Access lists. The entry added is app.inject's own address, so the list it starts admits
   // the suite's later requests; 'get access-list entry' reads it.
   {

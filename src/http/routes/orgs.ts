@@ -131,11 +131,17 @@ export function orgRoutes(api: Api, context: ApiContext): void {
       const deleted = await store.deleteEmptyOrg(orgId, actingUserId(principal));
       if (!deleted.ok) {
         if (deleted.error === 'org-not-found') throw unauthorized();
-        throw new ApiError(
-          'CANNOT_DELETE_ORG_ACTIVE_MEMBERS',
-          `Cannot delete organization ${orgId} while it has members other than the caller.`,
-          [orgId],
-        );
+        throw deleted.error === 'has-members'
+          ? new ApiError(
+              'CANNOT_DELETE_ORG_ACTIVE_MEMBERS',
+              `Cannot delete organization ${orgId} while it has members other than the caller.`,
+              [orgId],
+            )
+          : new ApiError(
+              'CANNOT_DELETE_ORG_ACTIVE_API_KEYS',
+              `Cannot delete organization ${orgId} while it has programmatic API keys.`,
+              [orgId],
+            );
       }
       // The caller's own membership went with the org: its cached roles are stale.
       context.users.invalidateAll(deleted.revision);
