@@ -21,9 +21,9 @@ describe('programmatic API keys with real clients', () => {
   let folder: string;
   let db: string[];
   let orgId: string;
-  let server: ServerProcess;
+  let server: ServerProcess | undefined;
   let owner: KeyDocument;
-  const api = () => `${server.url}/api/atlas/v1.0/orgs/${orgId}`;
+  const api = () => `${server?.url}/api/atlas/v1.0/orgs/${orgId}`;
 
   beforeAll(async () => {
     folder = mkdtempSync(join(tmpdir(), 'keyward-apikeys-'));
@@ -45,9 +45,10 @@ describe('programmatic API keys with real clients', () => {
     ]);
     // Two workers: a client's challenge and its answer may land on different ones.
     server = await ServerProcess.start(['--workers', '2'], database);
-  });
+    // Five processes in a row: slow on a busy machine.
+  }, 180_000);
   afterAll(async () => {
-    await server.stop();
+    await server?.stop();
     rmSync(folder, { recursive: true, force: true });
   });
 
@@ -132,7 +133,7 @@ describe('programmatic API keys with real clients', () => {
     expect(
       keyward(['apikeys', 'delete', '--org', orgId, '--id', target.id, ...db]).status,
     ).not.toBe(0);
-  });
+  }, 180_000);
 
   it('curl --digest authenticates with publicKey:privateKey', () => {
     const user = `${owner.publicKey}:${owner.privateKey}`;
