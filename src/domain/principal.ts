@@ -1,4 +1,5 @@
 import type { Credentials } from '../store/store.js';
+import type { AccessOwner } from './access-list.js';
 import type { GlobalRole, OrgApiKeyRecord, OrgMembership, UserRecord } from './records.js';
 
 /**
@@ -33,4 +34,11 @@ export function principalOf(credentials: Credentials): Principal {
   return 'user' in credentials
     ? { kind: 'user', user: credentials.user }
     : { kind: 'apiKey', apiKey: credentials.apiKey };
+}
+
+/** Whose API access list gates the principal: the user's (for personal keys), or the key's own. */
+export function accessOwnerOf(principal: Principal): AccessOwner {
+  return principal.kind === 'user'
+    ? { kind: 'user', id: principal.user.id }
+    : { kind: 'apiKey', id: principal.apiKey.id };
 }

@@ -16,6 +16,7 @@ import type { Api } from './routes/api.js';
 import { gatewayRoutes } from './routes/gateway.js';
 import { healthRoutes } from './routes/health.js';
 import { keyRoutes } from './routes/keys.js';
+import { orgApiKeyAccessListRoutes } from './routes/org-api-key-access-list.js';
 import { orgApiKeyRoutes } from './routes/org-api-keys.js';
 import { orgRoutes } from './routes/orgs.js';
 import { userAccessListRoutes } from './routes/user-access-list.js';
@@ -42,9 +43,12 @@ function apiRoutes(api: Api, context: ApiContext): void {
   methodNotAllowed(api, '/orgs/:orgId/apiKeys', ['GET', 'POST']);
   methodNotAllowed(api, '/orgs/:orgId/apiKeys/:apiKeyId', ['GET', 'PATCH', 'DELETE']);
   userAccessListRoutes(api, context);
-  for (const name of ACCESS_LIST_NAMES) {
-    methodNotAllowed(api, `/users/:userId/${name}`, ['GET', 'POST']);
-    methodNotAllowed(api, `/users/:userId/${name}/:address`, ['GET', 'DELETE']);
+  orgApiKeyAccessListRoutes(api, context);
+  for (const owner of ['/users/:userId', '/orgs/:orgId/apiKeys/:apiKeyId']) {
+    for (const name of ACCESS_LIST_NAMES) {
+      methodNotAllowed(api, `${owner}/${name}`, ['GET', 'POST']);
+      methodNotAllowed(api, `${owner}/${name}/:address`, ['GET', 'DELETE']);
+    }
   }
 }
 

@@ -60,6 +60,19 @@ export function deleteAccessEntriesOf(trx: Kysely<Database>, owner: AccessOwner)
     .execute();
 }
 
+/** Deletes the lists of an org's programmatic keys, inside the transaction whose org delete cascades to them. */
+export function deleteAccessEntriesOfOrgKeys(trx: Kysely<Database>, orgId: string) {
+  return trx
+    .deleteFrom('access_list_entries')
+    .where('owner_kind', '=', 'apiKey')
+    .where(
+      'owner_id',
+      'in',
+      trx.selectFrom('org_api_keys').select('id').where('org_id', '=', orgId),
+    )
+    .execute();
+}
+
 /**
  * Changes to a list bump the credentials revision like key changes: every process's cache
  * holds the list with the owner's keys and must drop it. Usage does not: it gates nothing.

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { ObjectId, OrgApiKeyRecord, OrgRole } from '../domain/records.js';
+import { accessBlocksOf, deleteAccessEntriesOf } from './access-list.js';
 import { paged, Rollback, revisedWrite, type StoreContext, toCount } from './context.js';
 import type { Database, OrgApiKeysTable } from './schema.js';
 import type { OrgApiKeyCredentials, Store } from './store.js';
@@ -85,7 +86,8 @@ export async function loadOrgApiKeyCredentials(
   const [apiKey] = await withRoles(db, [row]);
   if (!apiKey) return undefined;
   const ha1 = { MD5: row.ha1_md5, 'SHA-256': row.ha1_sha256, 'SHA-512-256': row.ha1_sha512_256 };
-  return { apiKey, keys: [{ keyId: row.id, ha1 }] };
+  const accessList = await accessBlocksOf(db, { kind: 'apiKey', id: apiKey.id });
+  return { apiKey, keys: [{ keyId: row.id, ha1 }], accessList };
 }
 
 /** Whether a user goes by `name`: public keys must not (see Store.createOrgApiKey). */
@@ -193,7 +195,8 @@ export function orgApiKeyQueries(ctx: StoreContext): OrgApiKeyQueries {
       return revisedWrite(ctx, async (trx) => {
         const key = await findOrgApiKey(trx, orgId, keyId);
         if (!key) throw new Rollback('key-not-found');
-        // Its roles cascade.
+        // Its roles cascade; its access list is no foreign key's (the table is owner-generic).
+        await deleteAccessEntriesOf(trx, { kind: 'apiKey', id: keyId });
         await trx.deleteFrom('org_api_keys').where('id', '=', keyId).execute();
         return key;
       });

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { OrgDeletionBlocker } from '../domain/orgs.js';
 import type { ObjectId, OrgRecord } from '../domain/records.js';
+import { deleteAccessEntriesOfOrgKeys } from './access-list.js';
 import {
   paged,
   Rollback,
@@ -54,7 +55,8 @@ export function orgQueries(ctx: StoreContext): OrgQueries {
 
     deleteOrg(id) {
       return revisedWrite(ctx, async (trx) => {
-        // Memberships cascade; users and their keys stay.
+        // Memberships and programmatic keys cascade; users and their keys stay.
+        await deleteAccessEntriesOfOrgKeys(trx, id);
         const deleted = await trx.deleteFrom('orgs').where('id', '=', id).executeTakeFirst();
         if (Number(deleted.numDeletedRows) === 0) throw new Rollback('org-not-found');
       });

@@ -147,6 +147,8 @@ export interface OrgApiKeyChanges {
 export interface OrgApiKeyCredentials {
   readonly apiKey: OrgApiKeyRecord;
   readonly keys: readonly KeyCredential[];
+  /** The key's API access list (canonical blocks); empty or absent admits every address. */
+  readonly accessList?: readonly string[];
 }
 
 /** Whoever a Digest username names: a user, or a programmatic key by its public key. */

@@ -64,12 +64,14 @@ describe('GET /openapi.json', () => {
         `GET ${ATLAS}/orgs/{orgId}/apiKeys/{apiKeyId}`,
         `PATCH ${ATLAS}/orgs/{orgId}/apiKeys/{apiKeyId}`,
         `DELETE ${ATLAS}/orgs/{orgId}/apiKeys/{apiKeyId}`,
-        ...['accessList', 'whitelist'].flatMap((name) => [
-          `GET ${ATLAS}/users/{userId}/${name}`,
-          `POST ${ATLAS}/users/{userId}/${name}`,
-          `GET ${ATLAS}/users/{userId}/${name}/{address}`,
-          `DELETE ${ATLAS}/users/{userId}/${name}/{address}`,
-        ]),
+        ...['users/{userId}', 'orgs/{orgId}/apiKeys/{apiKeyId}'].flatMap((owner) =>
+          ['accessList', 'whitelist'].flatMap((name) => [
+            `GET ${ATLAS}/${owner}/${name}`,
+            `POST ${ATLAS}/${owner}/${name}`,
+            `GET ${ATLAS}/${owner}/${name}/{address}`,
+            `DELETE ${ATLAS}/${owner}/${name}/{address}`,
+          ]),
+        ),
         `POST ${ATLAS}/users`,
         `PATCH ${ATLAS}/users/{userId}`,
         `GET ${ATLAS}/orgs`,

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newObjectId } from '../../src/domain/ids.js';
 import { type Account, TestApi } from '../support/api.js';
+import { twoOrgOwners } from '../support/org-keys.js';
 
 const DESC_DETAIL =
   'The API key description is required, and must be between 1 and 250 characters long.';
@@ -23,20 +24,7 @@ describe.each(['/api/atlas/v1.0', '/api/public/v1.0'])(
 
     beforeAll(async () => {
       api = await TestApi.start();
-      owner = await api.account({
-        username: 'owner@example.com',
-        org: { orgId: api.orgId, roleName: 'ORG_OWNER' },
-      });
-      otherOrg = newObjectId();
-      await api.service.store.createOrg({
-        id: otherOrg,
-        name: 'Other',
-        createdAt: '2026-01-01T00:00:00Z',
-      });
-      otherOwner = await api.account({
-        username: 'other@example.com',
-        org: { orgId: otherOrg, roleName: 'ORG_OWNER' },
-      });
+      ({ owner, otherOrg, otherOwner } = await twoOrgOwners(api));
     });
     afterAll(() => api.close());
 

@@ -1,8 +1,10 @@
 // Access-list entries against SQLite and PostgreSQL: added once per canonical block,
 // paged oldest first, deleted, counted in batches, kept apart per owner, gone with their
-// user, and carried with the user's credentials for the hot path.
+// user (a programmatic key's with the key or its org), and carried with the owner's
+// credentials for the hot path.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AccessOwner } from '../../src/domain/access-list.js';
+import { newObjectId } from '../../src/domain/ids.js';
 import type { Store } from '../../src/store/store.js';
 import { dialects, type FreshStore, freshStore } from '../support/databases.js';
 
@@ -148,6 +150,42 @@ describe.each(dialects)('access lists on %s', (dialect) => {
     await store.addAccessEntries(user, [{ cidrBlock: '192.0.2.7/32', created: T0 }], 500);
     expect(await accessListOf(username)).toEqual(['192.0.2.7/32']);
     expect((await store.deleteUser(user.id)).ok).toBe(true);
+    expect(await store.accessBlocks(user)).toEqual([]);
+  });
+
+  it('loads a programmatic key’s list with its credentials; gone with the key, or its org', async () => {
+    const orgId = newObjectId();
+    await store.createOrg({ id: orgId, name: 'Org', createdAt: T0 });
+    const createKey = async (publicKey: string) => {
+      const id = newObjectId();
+      const tag = { MD5: publicKey, 'SHA-256': publicKey, 'SHA-512-256': publicKey };
+      const created = await store.createOrgApiKey({
+        id,
+        orgId,
+        publicKey,
+        description: 'ci',
+        roles: ['ORG_MEMBER'],
+        createdAt: T0,
+        suffix: id.slice(-12),
+        ha1: tag,
+      });
+      if (!created.ok) throw new Error(created.error);
+      const owner: AccessOwner = { kind: 'apiKey', id };
+      await store.addAccessEntries(owner, [{ cidrBlock: '192.0.2.7/32', created: T0 }], 500);
+      return owner;
+    };
+    const first = await createKey('aaaaaaaa');
+    const second = await createKey('bbbbbbbb');
+    const credentials = await store.loadCredentials('aaaaaaaa');
+    expect(credentials && 'apiKey' in credentials && credentials.accessList).toEqual([
+      '192.0.2.7/32',
+    ]);
+    expect((await store.deleteOrgApiKey(orgId, first.id)).ok).toBe(true);
+    expect(await store.accessBlocks(first)).toEqual([]);
+    expect(await store.accessBlocks(second)).toEqual(['192.0.2.7/32']);
+    // Deleting the org cascades to its keys: their lists go in the same transaction.
+    expect((await store.deleteOrg(orgId)).ok).toBe(true);
+    expect(await store.accessBlocks(second)).toEqual([]);
     expect(await store.accessBlocks(user)).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { authorizationValues, type DigestRequest, type VerifyOutcome } from '../../digest/index.js';
-import { principalOf } from '../../domain/principal.js';
+import { accessOwnerOf, principalOf } from '../../domain/principal.js';
 import { ThrottleUnavailable } from '../../domain/throttle.js';
 import { type AuthReason, authReasonOf } from '../../metrics/auth-reasons.js';
 import type { ApiContext } from '../context.js';
@@ -125,17 +125,19 @@ export function digestVerification(context: ApiContext) {
     // A rejection is counted below: it may end throttled instead.
     if (outcome.kind !== 'rejected') observe(authReasonOf(outcome));
     switch (outcome.kind) {
-      case 'authenticated':
+      case 'authenticated': {
+        const verifiedAs = principal && principalOf(principal);
         // Before anything counts the request: refused (403), it is no use of the key.
-        if (principal && 'user' in principal) {
-          const owner = { kind: 'user', id: principal.user.id } as const;
+        if (principal && verifiedAs) {
+          const owner = accessOwnerOf(verifiedAs);
           passAccessList(context.accessUsage, owner, principal.accessList, request.ip);
         }
-        request.principal = principal && principalOf(principal);
+        request.principal = verifiedAs;
         throttle.succeed(userKey);
         usage.record(outcome.keyId);
         reply.header('Authentication-Info', outcome.authenticationInfo);
         return outcome.keyId;
+      }
       case 'malformed':
         throw new ApiError('INVALID_AUTHORIZATION_HEADER', outcome.detail);
       case 'rejected':

@@ -8,6 +8,7 @@ import {
 } from '../../domain/org-api-keys.js';
 import type { Principal } from '../../domain/principal.js';
 import type { ObjectId } from '../../domain/records.js';
+import type { Store } from '../../store/store.js';
 import type { ApiContext } from '../context.js';
 import { ApiError, unauthorized } from '../errors.js';
 import { baseUrl, selfHref } from '../links.js';
@@ -45,6 +46,23 @@ function refusal(refused: ApiKeyRefusal): ApiError {
 }
 
 /**
+ * Refuses (401) anyone who may not manage the org's programmatic keys (and their access
+ * lists). Decided from the principal before the org is looked up, as every access rule is;
+ * a GLOBAL_OWNER naming a missing org then gets the same 401 as anyone else.
+ */
+export async function mustManageOrgApiKeys(
+  store: Store,
+  principal: Principal | undefined,
+  orgId: ObjectId,
+): Promise<void> {
+  if (!principal || !mayManageOrgApiKeys(principal, orgId)) throw unauthorized();
+  if (!(await store.getOrg(orgId))) throw unauthorized();
+}
+
+export const apiKeyNotFound = (keyId: ObjectId) =>
+  new ApiError('API_KEY_NOT_FOUND', `No API key with ID ${keyId} exists.`, [keyId]);
+
+/**
  * `/orgs/{ORG-ID}/apiKeys[/{API-KEY-ID}]`: an org's programmatic API keys, for its
  * ORG_OWNERs (users or programmatic keys) and GLOBAL_OWNERs.
  */
@@ -53,14 +71,9 @@ export function orgApiKeyRoutes(api: Api, context: ApiContext): void {
   const keyHref = (request: FastifyRequest, orgId: ObjectId, keyId: ObjectId) =>
     `${baseUrl(request, context.publicUrl)}${api.prefix}/orgs/${orgId}/apiKeys/${keyId}`;
 
-  // Decided from the principal before the org is looked up, as every access rule is; a
-  // GLOBAL_OWNER naming a missing org then gets the same 401 as anyone else.
-  const mustManage = async (principal: Principal | undefined, orgId: ObjectId) => {
-    if (!principal || !mayManageOrgApiKeys(principal, orgId)) throw unauthorized();
-    if (!(await store.getOrg(orgId))) throw unauthorized();
-  };
-  const keyNotFound = (keyId: ObjectId) =>
-    new ApiError('API_KEY_NOT_FOUND', `No API key with ID ${keyId} exists.`, [keyId]);
+  const mustManage = (principal: Principal | undefined, orgId: ObjectId) =>
+    mustManageOrgApiKeys(store, principal, orgId);
+  const keyNotFound = apiKeyNotFound;
 
   api.get(
     '/orgs/:orgId/apiKeys',
