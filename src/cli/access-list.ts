@@ -18,7 +18,9 @@ import { apiBase, type CommonOptions, withCommonOptions, withStore } from './com
 import { CliError, emit, table } from './output.js';
 
 interface OwnerOptions extends CommonOptions {
-  user: string;
+  user?: string;
+  org?: string;
+  apiKey?: string;
 }
 interface AddressOptions extends OwnerOptions {
   address: string;
@@ -37,16 +39,33 @@ interface Owner {
   readonly href: string;
 }
 
-/**
- * The list an invocation names. Only `--user` today; a programmatic key's list will be
- * `--org ID --api-key ID`, resolved here beside it.
- */
+/** The list an invocation names: a user's (`--user`) or a programmatic key's (`--org --api-key`). */
 async function ownerOf(store: Store, options: OwnerOptions): Promise<Owner> {
+  const { user: name, org: orgId, apiKey: keyId } = options;
+  if (name !== undefined) {
+    if (orgId !== undefined || keyId !== undefined) {
+      throw new CliError('name one owner: --user, or --org with --api-key');
+    }
+    return userOwner(store, name, options);
+  }
+  if (orgId === undefined || keyId === undefined) {
+    throw new CliError('name the owner: --user, or --org with --api-key');
+  }
+  const key = isObjectId(orgId) && isObjectId(keyId) && (await store.getOrgApiKey(orgId, keyId));
+  if (!key) throw new CliError(`no API key ${keyId} in org ${orgId}`);
+  return {
+    owner: { kind: 'apiKey', id: key.id },
+    label: `API key ${key.publicKey}`,
+    href: `${apiBase(options)}/orgs/${orgId}/apiKeys/${key.id}/accessList`,
+  };
+}
+
+async function userOwner(store: Store, name: string, options: OwnerOptions): Promise<Owner> {
   // A username may itself look like an id: the id is tried first, then the name.
   const user =
-    (isObjectId(options.user) ? await store.getUserById(options.user) : undefined) ??
-    (await store.getUserByUsername(options.user));
-  if (!user) throw new CliError(`no user named "${options.user}"`);
+    (isObjectId(name) ? await store.getUserById(name) : undefined) ??
+    (await store.getUserByUsername(name));
+  if (!user) throw new CliError(`no user named "${name}"`);
   return {
     owner: { kind: 'user', id: user.id },
     label: user.username,
@@ -62,13 +81,13 @@ function blockOf(address: string): string {
 
 export function accessListCommand(): Command {
   const command = new Command('accesslist').description(
-    "manage API access lists (the addresses a user's keys may be used from)",
+    "manage API access lists (the addresses a user's keys, or a programmatic key, may be used from)",
   );
   const forOwner = (name: string, description: string) =>
-    withCommonOptions(command.command(name).description(description)).requiredOption(
-      '--user <name-or-id>',
-      'the user whose personal keys the list gates',
-    );
+    withCommonOptions(command.command(name).description(description))
+      .option('--user <name-or-id>', 'the user whose personal keys the list gates')
+      .option('--org <id>', "the programmatic key's org (with --api-key)")
+      .option('--api-key <id>', 'the programmatic key the list gates (with --org)');
 
   forOwner('add', 'allow an address or CIDR block (an empty list allows every address)')
     .requiredOption('--address <address>', 'an IPv4 or IPv6 address, or a CIDR block')
