@@ -20,7 +20,7 @@ interface Entry {
 }
 
 // Each CLI call starts Node: 0.3 s on an idle machine, seconds on a loaded 2-core one.
-describe('a programmatic key’s access list, from the CLI to curl', { timeout: 120_000 }, () => {
+describe('a programmatic key’s access list, from the CLI to curl', { timeout: 180_000 }, () => {
   let folder: string;
   let db: string[];
   let orgId: string;

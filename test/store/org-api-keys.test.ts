@@ -105,6 +105,7 @@ describe.each(dialects)('programmatic API keys on %s', (dialect) => {
     expect(await store.loadCredentials('cccccccc')).toEqual({
       apiKey: value,
       keys: [{ keyId: key.id, ha1: key.ha1 }],
+      accessList: [],
     });
     await store.deleteOrgApiKey(orgId, key.id);
     expect(await store.loadCredentials('cccccccc')).toBeUndefined();
