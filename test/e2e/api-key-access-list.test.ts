@@ -25,7 +25,7 @@ describe('a programmatic key’s access list, from the CLI to curl', { timeout: 
   let db: string[];
   let orgId: string;
   let key: KeyDocument;
-  let server: ServerProcess;
+  let server: ServerProcess | undefined;
   const owner = () => ['--org', orgId, '--api-key', key.id, ...db];
 
   beforeAll(async () => {
@@ -37,11 +37,12 @@ describe('a programmatic key’s access list, from the CLI to curl', { timeout: 
     const create = ['apikeys', 'create', '--org', orgId, '--desc', 'ci', '--role', 'ORG_MEMBER'];
     key = keywardJson<KeyDocument>([...create, ...db]);
     server = await ServerProcess.start([], database);
-  });
+    // Four processes in a row: slow on a busy machine.
+  }, 180_000);
   afterAll(async () => {
     await server?.stop();
     rmSync(folder, { recursive: true, force: true });
-  });
+  }, 180_000);
 
   it('the CLI adds, lists and deletes the key’s entries, and names exactly one owner', () => {
     const added = keywardJson<Entry>([
@@ -81,7 +82,7 @@ describe('a programmatic key’s access list, from the CLI to curl', { timeout: 
   });
 
   it('curl --digest with publicKey:privateKey passes from the listed address only', async () => {
-    const users = `${server.url}/api/atlas/v1.0/orgs/${orgId}/users`;
+    const users = `${server?.url}/api/atlas/v1.0/orgs/${orgId}/users`;
     const from = (address: string, secret = key.privateKey) =>
       curl(['--interface', address, '--digest', '-u', `${key.publicKey}:${secret}`, users]);
     // The CLI's write reaches the running server with the credentials revision (a poll).
