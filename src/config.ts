@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { InvalidArgumentError, Option } from 'commander';
 import { type Algorithm, parseAlgorithm } from './digest/index.js';
+import { DURATION_HELP, parseDuration } from './domain/expiry.js';
 import { PUBLIC_URL_PROBLEMS, type PublicUrl, parsePublicUrl } from './http/public-url.js';
 
 /** Everything `keyward serve` can be told, after parsing and validation. */
@@ -19,6 +20,8 @@ export interface ServerConfig {
   readonly trustProxy: readonly string[];
   readonly nonceLifetimeSeconds: number;
   readonly maxKeysPerUser: number;
+  /** The longest a new personal key may live; undefined: no limit (src/domain/expiry.ts). */
+  readonly maxKeyLifetimeMs?: number | undefined;
   readonly usageFlushIntervalMs: number;
   readonly bodyLimitBytes: number;
   readonly logLevel: LogLevel;
@@ -47,6 +50,13 @@ export const DEFAULT_DATABASE = './data/keyward.db';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** `90d`, `36h`… → milliseconds, or commander's usage error. */
+export function duration(value: string): number {
+  const parsed = parseDuration(value);
+  if (!parsed.ok) throw new InvalidArgumentError(`expected ${DURATION_HELP}`);
+  return parsed.value;
+}
 
 export function integer(min: number, max: number) {
   return (value: string): number => {
@@ -172,6 +182,9 @@ export const serverOptions = (): Option[] => [
     .env('KEYWARD_MAX_KEYS_PER_USER')
     .default(100)
     .argParser(integer(1, 10_000)),
+  new Option('--max-key-lifetime <duration>', 'the longest a new key may live, e.g. 365d')
+    .env('KEYWARD_MAX_KEY_LIFETIME')
+    .argParser(duration),
   new Option('--usage-flush-interval <ms>', 'how often usage counts are written')
     .env('KEYWARD_USAGE_FLUSH_INTERVAL')
     .default(1000)
@@ -255,6 +268,8 @@ export function toServerConfig(options: Record<string, unknown>): ServerConfig {
     trustProxy: options.trustProxy as string[],
     nonceLifetimeSeconds: Number(options.nonceLifetime),
     maxKeysPerUser: Number(options.maxKeysPerUser),
+    maxKeyLifetimeMs:
+      options.maxKeyLifetime === undefined ? undefined : Number(options.maxKeyLifetime),
     usageFlushIntervalMs: Number(options.usageFlushInterval),
     bodyLimitBytes: Number(options.bodyLimit),
     logLevel: options.logLevel as LogLevel,

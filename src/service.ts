@@ -174,6 +174,7 @@ export async function createService(
         realm: realm.value,
         publicUrl: config.publicUrl,
         maxKeysPerUser: config.maxKeysPerUser,
+        maxKeyLifetimeMs: config.maxKeyLifetimeMs,
         ...(metrics ? { metrics } : {}),
       },
       {

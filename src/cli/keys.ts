@@ -1,7 +1,9 @@
 import { Command, Option } from 'commander';
-import { integer } from '../config.js';
-import { issueKey, MAX_DESCRIPTION_LENGTH } from '../domain/keys.js';
+import { duration, integer } from '../config.js';
+import { DURATION_HELP } from '../domain/expiry.js';
+import { issueKey, MAX_DESCRIPTION_LENGTH, rollKey } from '../domain/keys.js';
 import { resolveRealm } from '../domain/realm.js';
+import type { ApiKeyRecord } from '../domain/records.js';
 import { listPage } from '../http/pagination.js';
 import { toApiKeyDocument, toCreatedApiKeyDocument } from '../http/schemas/api-key.js';
 import {
@@ -17,10 +19,18 @@ import { CliError, emit, table } from './output.js';
 interface UserOptions extends CommonOptions {
   username: string;
 }
-interface CreateOptions extends UserOptions {
-  description: string;
+interface LimitOptions extends UserOptions {
   maxKeysPerUser: number;
+  maxKeyLifetime?: number;
   quiet?: boolean;
+}
+interface CreateOptions extends LimitOptions {
+  description: string;
+  expiresIn?: number;
+}
+interface RollOptions extends LimitOptions {
+  id: string;
+  overlap: number;
 }
 interface KeyOptions extends UserOptions {
   id: string;
@@ -38,42 +48,85 @@ export function keysCommand(): Command {
       'the key owner',
     );
 
-  forUser('create', 'create a key and print it alone on stdout (the only time it is shown)')
+  // The server's limits, read from the same environment variables as `keyward serve`.
+  const withLimits = (command: Command) =>
+    command
+      .addOption(
+        new Option('--max-keys-per-user <number>', 'refuse when the user already holds this many')
+          .env('KEYWARD_MAX_KEYS_PER_USER')
+          .default(100)
+          .argParser(integer(1, 10_000)),
+      )
+      .addOption(
+        new Option('--max-key-lifetime <duration>', 'the longest a new key may live, e.g. 365d')
+          .env('KEYWARD_MAX_KEY_LIFETIME')
+          .argParser(duration),
+      )
+      .option('--quiet', 'no explanation on stderr: only the key (or --json document) on stdout');
+
+  const create = forUser(
+    'create',
+    'create a key and print it alone on stdout (the only time it is shown)',
+  )
     .requiredOption(
       '--description <text>',
       `what the key is for (at most ${MAX_DESCRIPTION_LENGTH} characters)`,
     )
-    .addOption(
-      new Option('--max-keys-per-user <number>', 'refuse when the user already holds this many')
-        .env('KEYWARD_MAX_KEYS_PER_USER')
-        .default(100)
-        .argParser(integer(1, 10_000)),
-    )
-    .option('--quiet', 'no explanation on stderr: only the key (or --json document) on stdout')
-    .action((options: CreateOptions) =>
-      withStore(options, async (store) => {
-        if (options.description.length > MAX_DESCRIPTION_LENGTH)
-          throw new CliError(`--description is longer than ${MAX_DESCRIPTION_LENGTH} characters`);
-        const user = await findUser(store, options.username);
-        const realm = await resolveRealm(store, undefined);
-        if (!realm.ok) throw new CliError('the database has no usable realm');
-        const issued = await issueKey(store, {
-          user,
-          description: options.description,
-          realm: realm.value,
-          maxKeysPerUser: options.maxKeysPerUser,
-        });
-        if (!issued.ok) throw new CliError(`${user.username} already holds the most keys allowed`);
-        const { record, key } = issued.value;
-        // The key alone on stdout, so `KEY=$(keyward keys create …)` captures just the key.
-        if (!options.quiet) {
-          process.stderr.write(
-            `created key ${record.id} for ${user.username}; copy it now: it is not stored and cannot be shown again\n`,
-          );
-        }
-        emit(!!options.json, toCreatedApiKeyDocument(record, key), () => key);
-      }),
-    );
+    .option('--expires-in <duration>', `the key expires after this: ${DURATION_HELP}`, duration);
+  withLimits(create).action((options: CreateOptions) =>
+    withStore(options, async (store) => {
+      if (options.description.length > MAX_DESCRIPTION_LENGTH)
+        throw new CliError(`--description is longer than ${MAX_DESCRIPTION_LENGTH} characters`);
+      const user = await findUser(store, options.username);
+      const realm = await resolveRealm(store, undefined);
+      if (!realm.ok) throw new CliError('the database has no usable realm');
+      const issued = await issueKey(store, {
+        user,
+        description: options.description,
+        realm: realm.value,
+        maxKeysPerUser: options.maxKeysPerUser,
+        maxLifetimeMs: options.maxKeyLifetime,
+        expiresInMs: options.expiresIn,
+      });
+      if (!issued.ok) throw new CliError(`${user.username} already holds the most keys allowed`);
+      showNewKey(options, user.username, issued.value.record, issued.value.key, 'created');
+    }),
+  );
+
+  withLimits(
+    forUser('roll', 'replace a key: print a new one, and let the old one expire after --overlap')
+      .requiredOption('--id <key-id>', 'the key to replace', objectId)
+      .option('--overlap <duration>', 'how long the old key keeps working', duration, 86_400_000),
+  ).action((options: RollOptions) =>
+    withStore(options, async (store) => {
+      const user = await findUser(store, options.username);
+      const realm = await resolveRealm(store, undefined);
+      if (!realm.ok) throw new CliError('the database has no usable realm');
+      const rolled = await rollKey(store, {
+        user,
+        keyId: options.id,
+        realm: realm.value,
+        maxKeysPerUser: options.maxKeysPerUser,
+        maxLifetimeMs: options.maxKeyLifetime,
+        overlapMs: options.overlap,
+      });
+      if (!rolled.ok) {
+        throw new CliError(
+          rolled.error === 'key-not-found'
+            ? `${user.username} has no key ${options.id}`
+            : `${user.username} already holds the most keys allowed`,
+        );
+      }
+      const { record, key, old } = rolled.value;
+      showNewKey(
+        options,
+        user.username,
+        record,
+        key,
+        `rolled ${old.id} (expires ${old.expiresAt}) into`,
+      );
+    }),
+  );
 
   forUser('list', "list a user's keys (obfuscated)")
     .option('--page-num <n>', 'page number (1-based)', integer(1, 2_147_483_647), 1)
@@ -89,13 +142,15 @@ export function keysCommand(): Command {
         );
         emit(!!options.json, list, () =>
           table([
-            ['ID', 'KEY', 'ENABLED', 'USED', 'LAST USED', 'DESCRIPTION'],
+            ['ID', 'KEY', 'ENABLED', 'EXPIRES', 'USED', 'LAST USED', 'FROM', 'DESCRIPTION'],
             ...list.results.map((k) => [
               k.id,
               k.obfuscatedKey,
               String(k.enabled),
+              k.expiresAt ?? '-',
               String(k.usedCount),
               k.lastUsed ?? '-',
+              k.lastUsedAddress ?? '-',
               k.description,
             ]),
           ]),
@@ -133,4 +188,21 @@ export function keysCommand(): Command {
     );
 
   return keys;
+}
+
+/** The key alone on stdout, so `KEY=$(keyward keys create …)` captures just the key. */
+function showNewKey(
+  options: LimitOptions,
+  username: string,
+  record: ApiKeyRecord,
+  key: string,
+  done: string,
+): void {
+  if (!options.quiet) {
+    const expiry = record.expiresAt ? ` expiring ${record.expiresAt}` : '';
+    process.stderr.write(
+      `${done} key ${record.id}${expiry} for ${username}; copy it now: it is not stored and cannot be shown again\n`,
+    );
+  }
+  emit(!!options.json, toCreatedApiKeyDocument(record, key), () => key);
 }

@@ -170,6 +170,7 @@ export function createDigestAuthenticator(
         keys ?? [],
         tracked?.keyId,
         dummy[hashOf(alg)],
+        at,
       );
       if (match === undefined)
         return rejected(keys === undefined ? 'unknown-user' : 'wrong-response');

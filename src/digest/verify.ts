@@ -3,6 +3,7 @@
 // neither the response time nor its variance says whether a username exists.
 
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { isLive } from '../domain/expiry.js';
 import type { HashName, KeyCredential } from '../domain/records.js';
 import { type Algorithm, ha2Of, hashOf, hex, sessionHa1 } from './algorithms.js';
 import type { DigestCredentials } from './parse-authorization.js';
@@ -29,7 +30,9 @@ export interface KeyMatch {
 
 /**
  * The first key whose HA1 yields the client's response, trying `preferredKeyId` (the key
- * that last used this nonce) first, since a client keeps using the key that worked.
+ * that last used this nonce) first, since a client keeps using the key that worked. A key
+ * expired at `nowMs` matches nothing: after the same hashing, the same answer as a key
+ * that was disabled (no longer among `keys`).
  */
 export function matchKey(
   alg: Algorithm,
@@ -38,6 +41,7 @@ export function matchKey(
   keys: readonly KeyCredential[],
   preferredKeyId: string | undefined,
   dummyHa1: string,
+  nowMs: number,
 ): KeyMatch | undefined {
   const hash = hashOf(alg);
   // A response of the wrong length can never match; compare a same-length stand-in so
@@ -62,14 +66,14 @@ export function matchKey(
   if (preferredKeyId !== undefined) {
     for (const key of keys) {
       if (key.keyId === preferredKeyId) {
-        if (matches(key.ha1[hash])) return { key, ha1: key.ha1[hash] };
+        if (matches(key.ha1[hash]) && isLive(key, nowMs)) return { key, ha1: key.ha1[hash] };
         break;
       }
     }
   }
   for (const key of keys) {
     if (key.keyId === preferredKeyId) continue;
-    if (matches(key.ha1[hash])) return { key, ha1: key.ha1[hash] };
+    if (matches(key.ha1[hash]) && isLive(key, nowMs)) return { key, ha1: key.ha1[hash] };
   }
   return undefined;
 }

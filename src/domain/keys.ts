@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { computeHa1 } from '../digest/index.js';
-import type { Store } from '../store/store.js';
+import type { NewApiKey, Store } from '../store/store.js';
+import { expiryMs, expiryOf } from './expiry.js';
 import { newObjectId } from './ids.js';
 import {
   type ApiKeyRecord,
@@ -50,7 +51,13 @@ export interface IssueKeyRequest {
   readonly description: string;
   readonly realm: string;
   readonly maxKeysPerUser: number;
+  /** How long the key should live; capped by `maxLifetimeMs` (src/domain/expiry.ts). */
+  readonly expiresInMs?: number;
+  /** The server-wide maximum lifetime; undefined: keys may live for ever. */
+  readonly maxLifetimeMs?: number;
 }
+
+type KeyRequest = Omit<IssueKeyRequest, 'description'>;
 
 export interface IssuedKey {
   readonly record: ApiKeyRecord;
@@ -60,28 +67,67 @@ export interface IssuedKey {
   readonly key: string;
 }
 
+function newKey(request: KeyRequest, description: string) {
+  const material = keyMaterial(request.user.username, request.realm);
+  const expiresAt = expiryOf(request.expiresInMs, request.maxLifetimeMs);
+  const key: NewApiKey = {
+    id: newObjectId(),
+    userId: request.user.id,
+    description,
+    createdAt: toTimestamp(),
+    suffix: material.suffix,
+    ha1: material.ha1,
+    ...(expiresAt === undefined ? {} : { expiresAt }),
+  };
+  return { key, material };
+}
+
+function issued(record: ApiKeyRecord, material: KeyMaterial): IssuedKey {
+  const expiresAtMs = expiryMs(record.expiresAt);
+  return {
+    record,
+    credential: { keyId: record.id, ha1: material.ha1, ...(expiresAtMs && { expiresAtMs }) },
+    key: material.key,
+  };
+}
+
 /** Creates a key for a user; the API, the CLI and the console all issue keys through here. */
 export async function issueKey(
   store: Store,
   request: IssueKeyRequest,
 ): Promise<Written<IssuedKey, 'user-not-found' | 'too-many-keys'>> {
-  const material = keyMaterial(request.user.username, request.realm);
-  const created = await store.createKey(
-    {
-      id: newObjectId(),
-      userId: request.user.id,
-      description: request.description,
-      createdAt: toTimestamp(),
-      suffix: material.suffix,
-      ha1: material.ha1,
-    },
-    request.maxKeysPerUser,
-  );
+  const { key, material } = newKey(request, request.description);
+  const created = await store.createKey(key, request.maxKeysPerUser);
   if (!created.ok) return created;
-  const credential = { keyId: created.value.id, ha1: material.ha1 };
+  return { ok: true, value: issued(created.value, material), revision: created.revision };
+}
+
+/** The overlap when none is asked for: a day to deploy the new key everywhere. */
+export const DEFAULT_ROLL_OVERLAP_MS = 86_400_000;
+
+export interface RolledKey extends IssuedKey {
+  /** The old key, now expiring after the overlap (or sooner, if it already did). */
+  readonly old: ApiKeyRecord;
+}
+
+/**
+ * Rotation: a new key with the old one's description, and the old one expiring `overlapMs`
+ * from now, so both work while clients move over.
+ */
+export async function rollKey(
+  store: Store,
+  request: KeyRequest & { readonly keyId: string; readonly overlapMs: number },
+): Promise<Written<RolledKey, 'user-not-found' | 'too-many-keys' | 'key-not-found'>> {
+  const old = await store.getKey(request.user.id, request.keyId);
+  if (!old) return { ok: false, error: 'key-not-found' };
+  const { key, material } = newKey(request, old.description);
+  const until = toTimestamp(new Date(Date.now() + request.overlapMs));
+  const rolled = await store.rollKey(request.user.id, old.id, until, key, request.maxKeysPerUser);
+  if (!rolled.ok) return rolled;
+  const { created, old: expiring } = rolled.value;
   return {
     ok: true,
-    value: { record: created.value, credential, key: material.key },
-    revision: created.revision,
+    value: { ...issued(created, material), old: expiring },
+    revision: rolled.revision,
   };
 }

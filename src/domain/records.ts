@@ -63,12 +63,19 @@ export interface ApiKeyRecord {
   readonly usedCount: number;
   /** The key's last 12 characters, kept only for display. */
   readonly suffix: string;
+  /** After this the key authenticates no more, as if disabled. */
+  readonly expiresAt?: Timestamp;
+  /** The client address and User-Agent of the latest use written by a usage flush. */
+  readonly lastUsedAddress?: string;
+  readonly lastUsedUserAgent?: string;
 }
 
 /** What digest verification needs about one enabled key. */
 export interface KeyCredential {
   readonly keyId: ObjectId;
   readonly ha1: Ha1Set;
+  /** Epoch milliseconds of `expiresAt`, parsed once when cached (src/domain/expiry.ts). */
+  readonly expiresAtMs?: number;
 }
 
 /** A page request: 0-based offset and a limit, as the store wants it. */

@@ -20,6 +20,8 @@ export interface ApiContext {
   readonly realm: string;
   readonly publicUrl: PublicUrl | undefined;
   readonly maxKeysPerUser: number;
+  /** --max-key-lifetime: new keys expire by then at the latest. */
+  readonly maxKeyLifetimeMs?: number | undefined;
   /** With --metrics-port: what requests and authentications are counted into (src/metrics). */
   readonly metrics?: Metrics;
 }

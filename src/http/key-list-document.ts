@@ -5,9 +5,13 @@ import { pageLinks } from './links.js';
 import type { ListQuery } from './schemas/common.js';
 
 /** Counts this process has not written yet (UsageCounter.unflushed). */
-export type Unflushed = (
-  keyId: ObjectId,
-) => { readonly count: number; readonly lastUsed: Timestamp } | undefined;
+export type Unflushed = (keyId: ObjectId) =>
+  | {
+      readonly count: number;
+      readonly lastUsed: Timestamp;
+      readonly source?: { readonly address: string; readonly userAgent?: string | undefined };
+    }
+  | undefined;
 
 export type PageQuery = Pick<ListQuery, 'pageNum' | 'itemsPerPage' | 'includeCount'>;
 
@@ -40,7 +44,7 @@ function keyParts(key: ApiKeyRecord): KeyParts {
   const s = JSON.stringify;
   return {
     key,
-    head: `{"createdAt":${s(key.createdAt)},"description":${s(key.description)},"enabled":${key.enabled},"id":${s(key.id)}`,
+    head: `{"createdAt":${s(key.createdAt)},"description":${s(key.description)},"enabled":${key.enabled}${key.expiresAt === undefined ? '' : `,"expiresAt":${s(key.expiresAt)}`},"id":${s(key.id)}`,
     middle: `,"obfuscatedKey":${s(obfuscateKey(key.suffix))},"usedCount":`,
     tail: `,"userId":${s(key.userId)}}`,
   };
@@ -57,6 +61,17 @@ function template(list: readonly ApiKeyRecord[], href: string, query: PageQuery)
     keys: page.map(keyParts),
     tail: query.includeCount === 'false' ? ']}' : `],"totalCount":${list.length}}`,
   };
+}
+
+/** `,"lastUsedAddress":…,"lastUsedUserAgent":…`: this process's latest use, else the stored one. */
+function whereUsed(
+  key: ApiKeyRecord,
+  source: { readonly address: string; readonly userAgent?: string | undefined } | undefined,
+): string {
+  const address = source ? source.address : key.lastUsedAddress;
+  const agent = source ? source.userAgent : key.lastUsedUserAgent;
+  const s = JSON.stringify;
+  return `${address === undefined ? '' : `,"lastUsedAddress":${s(address)}`}${agent === undefined ? '' : `,"lastUsedUserAgent":${s(agent)}`}`;
 }
 
 /**
@@ -88,7 +103,7 @@ export class KeyListDocuments {
       const pending = unflushed(key.id);
       const lastUsed = pending ? latest(pending.lastUsed, key.lastUsed) : key.lastUsed;
       const used = pending ? key.usedCount + pending.count : key.usedCount;
-      json += `${i === 0 ? '' : ','}${head}${lastUsed === undefined ? '' : `,"lastUsed":${JSON.stringify(lastUsed)}`}${middle}${used}${tail}`;
+      json += `${i === 0 ? '' : ','}${head}${lastUsed === undefined ? '' : `,"lastUsed":${JSON.stringify(lastUsed)}`}${whereUsed(key, pending?.source)}${middle}${used}${tail}`;
     }
     return json + page.tail;
   }

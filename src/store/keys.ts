@@ -1,4 +1,5 @@
 import { type Kysely, type Selectable, sql, type Updateable } from 'kysely';
+import { sooner } from '../domain/expiry.js';
 import type { ApiKeyRecord, Written } from '../domain/records.js';
 import { accessBlocksOf } from './access-list.js';
 import { contains, paged, Rollback, revisedWrite, type StoreContext, toCount } from './context.js';
@@ -11,6 +12,7 @@ import { findUser } from './users.js';
 type KeyQueries = Pick<
   Store,
   | 'createKey'
+  | 'rollKey'
   | 'insertKeys'
   | 'listKeys'
   | 'findKeys'
@@ -33,6 +35,9 @@ export const KEY_COLUMNS = [
   'last_used',
   'used_count',
   'suffix',
+  'expires_at',
+  'last_used_address',
+  'last_used_user_agent',
 ] as const;
 
 type KeyRow = Pick<Selectable<ApiKeysTable>, (typeof KEY_COLUMNS)[number]>;
@@ -47,6 +52,9 @@ export function toKey(row: KeyRow): ApiKeyRecord {
     ...(row.last_used === null ? {} : { lastUsed: row.last_used }),
     usedCount: Number(row.used_count),
     suffix: row.suffix,
+    ...(row.expires_at === null ? {} : { expiresAt: row.expires_at }),
+    ...(row.last_used_address === null ? {} : { lastUsedAddress: row.last_used_address }),
+    ...(row.last_used_user_agent === null ? {} : { lastUsedUserAgent: row.last_used_user_agent }),
   };
 }
 
@@ -78,38 +86,63 @@ export function keyQueries(ctx: StoreContext): KeyQueries {
     enabled: kit.bool(true),
     created_at: key.createdAt,
     suffix: key.suffix,
+    expires_at: key.expiresAt ?? null,
     ha1_md5: key.ha1.MD5,
     ha1_sha256: key.ha1['SHA-256'],
     ha1_sha512_256: key.ha1['SHA-512-256'],
   });
 
+  // Claim a slot under the cap in one statement: the conditional increment locks the
+  // user row (PostgreSQL) inside SQLite's already exclusive write transaction, so
+  // concurrent creates cannot pass the cap. Only a refusal needs a second look.
+  const insertUnderCap = async (
+    trx: Kysely<Database>,
+    key: NewApiKey,
+    maxKeysPerUser: number,
+  ): Promise<ApiKeyRecord> => {
+    const claimed = await trx
+      .updateTable('users')
+      .set((eb) => ({ key_count: eb('key_count', '+', 1) }))
+      .where('id', '=', key.userId)
+      .where('key_count', '<', maxKeysPerUser)
+      .executeTakeFirst();
+    if (claimed.numUpdatedRows === 0n) {
+      const user = await findUser(trx, 'id', key.userId);
+      throw new Rollback(user ? 'too-many-keys' : 'user-not-found');
+    }
+    await trx.insertInto('api_keys').values(toRow(key)).execute();
+    return {
+      id: key.id,
+      userId: key.userId,
+      description: key.description,
+      enabled: true,
+      createdAt: key.createdAt,
+      usedCount: 0,
+      suffix: key.suffix,
+      ...(key.expiresAt === undefined ? {} : { expiresAt: key.expiresAt }),
+    };
+  };
+
   return {
-    createKey(key, maxKeysPerUser) {
+    createKey: (key, maxKeysPerUser) =>
+      revisedWrite(ctx, (trx) => insertUnderCap(trx, key, maxKeysPerUser)),
+
+    rollKey(userId, oldKeyId, oldExpiresAt, key, maxKeysPerUser) {
       return revisedWrite(ctx, async (trx) => {
-        // Claim a slot under the cap in one statement: the conditional increment locks the
-        // user row (PostgreSQL) inside SQLite's already exclusive write transaction, so
-        // concurrent creates cannot pass the cap. Only a refusal needs a second look.
-        const claimed = await trx
-          .updateTable('users')
-          .set((eb) => ({ key_count: eb('key_count', '+', 1) }))
-          .where('id', '=', key.userId)
-          .where('key_count', '<', maxKeysPerUser)
+        const old = await trx
+          .selectFrom('api_keys')
+          .select('expires_at')
+          .where('id', '=', oldKeyId)
+          .where('user_id', '=', userId)
           .executeTakeFirst();
-        if (claimed.numUpdatedRows === 0n) {
-          const user = await findUser(trx, 'id', key.userId);
-          throw new Rollback(user ? 'too-many-keys' : 'user-not-found');
-        }
-        await trx.insertInto('api_keys').values(toRow(key)).execute();
-        const record: ApiKeyRecord = {
-          id: key.id,
-          userId: key.userId,
-          description: key.description,
-          enabled: true,
-          createdAt: key.createdAt,
-          usedCount: 0,
-          suffix: key.suffix,
-        };
-        return record;
+        if (!old) throw new Rollback('key-not-found');
+        const row = await trx
+          .updateTable('api_keys')
+          .set({ expires_at: sooner(oldExpiresAt, old.expires_at ?? undefined) })
+          .where('id', '=', oldKeyId)
+          .returning(KEY_COLUMNS)
+          .executeTakeFirstOrThrow();
+        return { created: await insertUnderCap(trx, key, maxKeysPerUser), old: toKey(row) };
       });
     },
 
@@ -229,7 +262,7 @@ export function keyQueries(ctx: StoreContext): KeyQueries {
       if (!user) return undefined;
       const rows = await db
         .selectFrom('api_keys')
-        .select(['id', 'ha1_md5', 'ha1_sha256', 'ha1_sha512_256'])
+        .select(['id', 'ha1_md5', 'ha1_sha256', 'ha1_sha512_256', 'expires_at'])
         .where('user_id', '=', user.id)
         .where('enabled', '=', kit.bool(true))
         .orderBy('id')
@@ -240,6 +273,7 @@ export function keyQueries(ctx: StoreContext): KeyQueries {
         keys: rows.map((row) => ({
           keyId: row.id,
           ha1: { MD5: row.ha1_md5, 'SHA-256': row.ha1_sha256, 'SHA-512-256': row.ha1_sha512_256 },
+          ...(row.expires_at === null ? {} : { expiresAtMs: Date.parse(row.expires_at) }),
         })),
       };
     },

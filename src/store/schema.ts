@@ -51,6 +51,9 @@ export interface ApiKeysTable {
   ha1_md5: string;
   ha1_sha256: string;
   ha1_sha512_256: string;
+  expires_at: string | null;
+  last_used_address: string | null;
+  last_used_user_agent: string | null;
 }
 
 /** Successful authentications per key and UTC day (`2026-11-24`). */

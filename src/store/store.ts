@@ -45,6 +45,7 @@ export interface NewApiKey {
   readonly createdAt: Timestamp;
   readonly suffix: string;
   readonly ha1: Ha1Set;
+  readonly expiresAt?: Timestamp;
 }
 
 /** Usage gathered in memory and written in one batch: add `count`, raise `lastUsed`. */
@@ -52,6 +53,9 @@ export interface UsageDelta {
   readonly keyId: ObjectId;
   readonly count: number;
   readonly lastUsed: Timestamp;
+  /** Where the latest of these uses came from (client address, User-Agent). */
+  readonly lastUsedAddress?: string;
+  readonly lastUsedUserAgent?: string;
 }
 
 export interface DailyUsage {
@@ -245,6 +249,22 @@ export interface Store {
     key: NewApiKey,
     maxKeysPerUser: number,
   ): Promise<Written<ApiKeyRecord, 'user-not-found' | 'too-many-keys'>>;
+  /**
+   * Rotation, in one transaction: the old key expires at `oldExpiresAt` (or keeps a sooner
+   * expiry) and `key` is inserted under the cap as by createKey.
+   */
+  rollKey(
+    userId: ObjectId,
+    oldKeyId: ObjectId,
+    oldExpiresAt: Timestamp,
+    key: NewApiKey,
+    maxKeysPerUser: number,
+  ): Promise<
+    Written<
+      { readonly created: ApiKeyRecord; readonly old: ApiKeyRecord },
+      'user-not-found' | 'too-many-keys' | 'key-not-found'
+    >
+  >;
   /** Inserts many keys in one transaction with no cap; for seeding benchmarks. */
   insertKeys(keys: readonly NewApiKey[]): Promise<Revision>;
   /** A user's keys ordered by creation (id). */

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { ObjectId } from '../domain/records.js';
 import { latest } from '../domain/time.js';
 import type { StoreContext } from './context.js';
@@ -7,14 +7,17 @@ import type { Store, UsageDelta } from './store.js';
 
 /** Deltas for the same key folded into one, so each key is updated once. */
 function merge(deltas: readonly UsageDelta[]): UsageDelta[] {
-  const byKey = new Map<ObjectId, { keyId: ObjectId; count: number; lastUsed: string }>();
+  const byKey = new Map<ObjectId, UsageDelta>();
   for (const d of deltas) {
     const seen = byKey.get(d.keyId);
-    if (!seen) byKey.set(d.keyId, { ...d });
-    else {
-      seen.count += d.count;
-      seen.lastUsed = latest(d.lastUsed, seen.lastUsed);
-    }
+    // The later use tells where the key was last used.
+    const later = seen && seen.lastUsed > d.lastUsed ? seen : d;
+    byKey.set(
+      d.keyId,
+      seen
+        ? { ...later, count: seen.count + d.count, lastUsed: latest(d.lastUsed, seen.lastUsed) }
+        : d,
+    );
   }
   // Sorted by id: instances flushing overlapping keys lock rows in the same order.
   return [...byKey.values()].sort((a, b) => (a.keyId < b.keyId ? -1 : a.keyId > b.keyId ? 1 : 0));
@@ -26,6 +29,18 @@ function merge(deltas: readonly UsageDelta[]): UsageDelta[] {
  * which get no daily rows). Keys deleted meanwhile match no
  * row and are dropped. Usage does not bump the credentials revision: it is not a credential.
  */
+/**
+ * SET clauses for where a key was last used: taken from the delta unless the stored use
+ * (another instance's flush) is later. Both dialects read the row's old `last_used` here.
+ */
+function whereFrom(stored: RawBuilder<unknown>) {
+  const newer = sql`d.last_used >= coalesce(${stored}, '')`;
+  return sql`last_used_address = case when ${newer} and d.address is not null
+                                      then d.address else last_used_address end,
+             last_used_user_agent = case when ${newer} and d.address is not null
+                                         then d.user_agent else last_used_user_agent end`;
+}
+
 /** Personal keys and programmatic keys: the same counts; daily rows only for personal keys. */
 const USAGE_TABLES = ['api_keys', 'org_api_keys'] as const;
 
@@ -40,7 +55,10 @@ export function usageQueries(
       if (kit.name === 'postgres') {
         const ids = merged.map((d) => d.keyId);
         const d = sql`unnest(${ids}::text[], ${merged.map((d) => d.count)}::bigint[],
-                             ${merged.map((d) => d.lastUsed)}::text[]) as d(id, count, last_used)`;
+                             ${merged.map((d) => d.lastUsed)}::text[],
+                             ${merged.map((d) => d.lastUsedAddress ?? null)}::text[],
+                             ${merged.map((d) => d.lastUsedUserAgent ?? null)}::text[])
+                      as d(id, count, last_used, address, user_agent)`;
         await kit.write(db, async (trx) => {
           for (const table of USAGE_TABLES.map((name) => sql.table(name))) {
             await sql`select id from ${table} where id = any(${ids}::text[]) order by id for no key update`.execute(
@@ -49,7 +67,8 @@ export function usageQueries(
             await sql`
               update ${table} as k
                  set used_count = k.used_count + d.count,
-                     last_used = greatest(k.last_used, d.last_used)
+                     last_used = greatest(k.last_used, d.last_used),
+                     ${whereFrom(sql.ref('k.last_used'))}
                 from ${d}
                where k.id = d.id`.execute(trx);
           }
@@ -64,17 +83,28 @@ export function usageQueries(
         });
         return;
       }
-      const json = JSON.stringify(merged.map((d) => [d.keyId, d.count, d.lastUsed]));
+      const json = JSON.stringify(
+        merged.map((d) => [
+          d.keyId,
+          d.count,
+          d.lastUsed,
+          d.lastUsedAddress ?? null,
+          d.lastUsedUserAgent ?? null,
+        ]),
+      );
       const d = sql`(select json_extract(value, '$[0]') as id,
                             json_extract(value, '$[1]') as count,
-                            json_extract(value, '$[2]') as last_used
+                            json_extract(value, '$[2]') as last_used,
+                            json_extract(value, '$[3]') as address,
+                            json_extract(value, '$[4]') as user_agent
                        from json_each(${json})) as d`;
       await kit.write(db, async (trx) => {
         for (const name of USAGE_TABLES) {
           await sql`
             update ${sql.table(name)}
                set used_count = used_count + d.count,
-                   last_used = max(coalesce(${sql.ref(`${name}.last_used`)}, ''), d.last_used)
+                   last_used = max(coalesce(${sql.ref(`${name}.last_used`)}, ''), d.last_used),
+                   ${whereFrom(sql.ref(`${name}.last_used`))}
               from ${d}
              where ${sql.ref(`${name}.id`)} = d.id`.execute(trx);
         }

@@ -6,9 +6,26 @@ export interface UsageSink {
   applyUsage(deltas: readonly UsageDelta[]): Promise<void>;
 }
 
+/** Where a use came from; kept for the latest use only, and written with the counts. */
+export interface UseSource {
+  readonly address: string;
+  readonly userAgent?: string;
+}
+
 interface Pending {
   count: number;
   lastUsed: Timestamp;
+  source?: UseSource;
+}
+
+/** Enough of a User-Agent to recognise a client, and a bound on what a client makes us store. */
+const MAX_USER_AGENT_LENGTH = 200;
+
+/** The source of a request, as a usage record keeps it. */
+export function useSource(address: string, userAgent: string | undefined): UseSource {
+  return userAgent === undefined
+    ? { address }
+    : { address, userAgent: userAgent.slice(0, MAX_USER_AGENT_LENGTH) };
 }
 
 /**
@@ -42,13 +59,17 @@ export class UsageCounter {
     private readonly maxKeysPerWrite = MAX_KEYS_PER_WRITE,
   ) {}
 
-  record(keyId: ObjectId, at: Timestamp = currentTimestamp()): void {
+  record(keyId: ObjectId, at: Timestamp = currentTimestamp(), source?: UseSource): void {
     const entry = this.pending.get(keyId);
     if (entry) {
       entry.count += 1;
       entry.lastUsed = latest(at, entry.lastUsed);
+      if (source) entry.source = source;
     } else {
-      this.pending.set(keyId, { count: 1, lastUsed: at });
+      this.pending.set(
+        keyId,
+        source ? { count: 1, lastUsed: at, source } : { count: 1, lastUsed: at },
+      );
     }
   }
 
@@ -60,6 +81,7 @@ export class UsageCounter {
     return {
       count: pending.count + inFlight.count,
       lastUsed: latest(pending.lastUsed, inFlight.lastUsed),
+      ...((pending.source ?? inFlight.source) && { source: pending.source ?? inFlight.source }),
     };
   }
 
@@ -67,10 +89,12 @@ export class UsageCounter {
   withUnflushed(key: ApiKeyRecord): ApiKeyRecord {
     const pending = this.unflushed(key.id);
     if (!pending) return key;
+    const { source } = pending;
     return {
       ...key,
       usedCount: key.usedCount + pending.count,
       lastUsed: latest(pending.lastUsed, key.lastUsed),
+      ...(source && { lastUsedAddress: source.address, lastUsedUserAgent: source.userAgent }),
     };
   }
 
@@ -96,7 +120,9 @@ export class UsageCounter {
     const batch = this.pending;
     this.pending = new Map();
     this.inFlight = batch;
-    const deltas = [...batch].map(([keyId, { count, lastUsed }]) => ({ keyId, count, lastUsed }));
+    const deltas = [...batch].map(([keyId, { count, lastUsed, source }]) =>
+      toDelta(keyId, count, lastUsed, source),
+    );
     const size = this.maxKeysPerWrite;
     for (let start = 0; start < deltas.length; start += size) {
       // Requests queued during the previous write go first.
@@ -118,13 +144,23 @@ export class UsageCounter {
     this.inFlight = new Map();
   }
 
-  private merge({ keyId, count, lastUsed }: UsageDelta): void {
+  private merge({ keyId, count, lastUsed, lastUsedAddress, lastUsedUserAgent }: UsageDelta): void {
+    const source =
+      lastUsedAddress === undefined ? undefined : useSource(lastUsedAddress, lastUsedUserAgent);
     const entry = this.pending.get(keyId);
     if (!entry) {
-      this.pending.set(keyId, { count, lastUsed });
+      this.pending.set(keyId, source ? { count, lastUsed, source } : { count, lastUsed });
       return;
     }
     entry.count += count;
     entry.lastUsed = latest(lastUsed, entry.lastUsed);
+    // A pending use is newer than one that failed to write.
+    entry.source ??= source;
   }
+}
+
+function toDelta(keyId: ObjectId, count: number, lastUsed: Timestamp, source?: UseSource) {
+  if (!source) return { keyId, count, lastUsed };
+  const { address, userAgent } = source;
+  return { keyId, count, lastUsed, lastUsedAddress: address, lastUsedUserAgent: userAgent };
 }

@@ -92,13 +92,16 @@ describe('personal API keys', () => {
     // The list request itself authenticated too: three requests plus one.
     expect(key.usedCount).toBe(countBefore + 4);
     expect(key.lastUsed).toMatch(TIMESTAMP);
-    // Atlas's field order, lastUsed between id and obfuscatedKey.
+    // Atlas's field order, lastUsed between id and obfuscatedKey; keyward's extensions
+    // (where the key was last used) beside it, in the same alphabetical order.
     expect(Object.keys(key)).toEqual([
       'createdAt',
       'description',
       'enabled',
       'id',
       'lastUsed',
+      'lastUsedAddress',
+      'lastUsedUserAgent',
       'obfuscatedKey',
       'usedCount',
       'userId',

@@ -56,6 +56,7 @@ describe('GET /openapi.json', () => {
         `GET ${ATLAS}/users/{userId}/keys`,
         `PATCH ${ATLAS}/users/{userId}/keys/{keyId}`,
         `DELETE ${ATLAS}/users/{userId}/keys/{keyId}`,
+        `POST ${ATLAS}/users/{userId}/keys/{keyId}/roll`,
         `GET ${ATLAS}/users/{userId}`,
         `GET ${ATLAS}/users/byName/{username}`,
         `GET ${ATLAS}/orgs/{orgId}/users`,

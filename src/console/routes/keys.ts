@@ -34,6 +34,7 @@ export function keyRoutes(scope: FastifyInstance, context: ConsoleContext): void
       description,
       realm: context.api.realm,
       maxKeysPerUser: context.api.maxKeysPerUser,
+      maxLifetimeMs: context.api.maxKeyLifetimeMs,
     });
     if (!issued.ok) {
       if (issued.error === 'user-not-found') return userNotFound(request, reply);

@@ -2,7 +2,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { authorizationValues, type DigestRequest, type VerifyOutcome } from '../../digest/index.js';
 import { accessOwnerOf, principalOf } from '../../domain/principal.js';
 import { ThrottleUnavailable } from '../../domain/throttle.js';
+import { currentTimestamp } from '../../domain/time.js';
 import { type AuthReason, authReasonOf } from '../../metrics/auth-reasons.js';
+import { useSource } from '../../usage/usage-counter.js';
 import type { ApiContext } from '../context.js';
 import { ApiError, UNAUTHORIZED_BODY } from '../errors.js';
 import { passAccessList } from './access-gate.js';
@@ -134,7 +136,11 @@ export function digestVerification(context: ApiContext) {
         }
         request.principal = verifiedAs;
         throttle.succeed(userKey);
-        usage.record(outcome.keyId);
+        usage.record(
+          outcome.keyId,
+          currentTimestamp(),
+          useSource(request.ip, request.headers['user-agent']),
+        );
         reply.header('Authentication-Info', outcome.authenticationInfo);
         return outcome.keyId;
       }

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
-import { issueKey } from '../../domain/keys.js';
+import { DEFAULT_ROLL_OVERLAP_MS, issueKey, rollKey } from '../../domain/keys.js';
 import type { ApiContext } from '../context.js';
 import { ApiError, unauthorized } from '../errors.js';
 import { KeyListDocuments } from '../key-list-document.js';
@@ -12,6 +12,7 @@ import {
   ApiKeyList,
   CreateApiKeyBody,
   CreatedApiKeyDocument,
+  RollApiKeyBody,
   toApiKeyDocument,
   toCreatedApiKeyDocument,
   UpdateApiKeyBody,
@@ -32,6 +33,15 @@ export function keyRoutes(api: Api, context: ApiContext): void {
   const documents = new KeyListDocuments();
   const unflushed = (keyId: string) => usage.unflushed(keyId);
 
+  const notIssued = (error: 'user-not-found' | 'too-many-keys') =>
+    // The user was deleted between authentication and now: as if unknown.
+    error === 'user-not-found'
+      ? unauthorized()
+      : new ApiError(
+          'TOO_MANY_API_KEYS',
+          `A user may hold at most ${context.maxKeysPerUser} API keys; delete one first.`,
+        );
+
   const keyNotFound = (keyId: string) =>
     new ApiError('API_KEY_NOT_FOUND', `No API key with ID ${keyId} exists for this user.`, [keyId]);
 
@@ -48,23 +58,51 @@ export function keyRoutes(api: Api, context: ApiContext): void {
     },
     async (request, reply) => {
       const user = await targetUser(store, request.principal, request.params.userId);
+      const seconds = request.body.expiresInSeconds;
       const issued = await issueKey(store, {
         user,
         description: request.body.description,
         realm: context.realm,
         maxKeysPerUser: context.maxKeysPerUser,
+        maxLifetimeMs: context.maxKeyLifetimeMs,
+        ...(seconds === undefined ? {} : { expiresInMs: seconds * 1000 }),
       });
-      if (!issued.ok) {
-        // The user was deleted between authentication and now: as if unknown.
-        if (issued.error === 'user-not-found') throw unauthorized();
-        throw new ApiError(
-          'TOO_MANY_API_KEYS',
-          `A user may hold at most ${context.maxKeysPerUser} API keys; delete one first.`,
-        );
-      }
+      if (!issued.ok) throw notIssued(issued.error);
       users.addKey(user.username, issued.value.credential, issued.value.record, issued.revision);
       reply.code(201);
       return toCreatedApiKeyDocument(issued.value.record, issued.value.key);
+    },
+  );
+
+  api.post(
+    '/users/:userId/keys/:keyId/roll',
+    {
+      schema: {
+        summary: "keyward's own: a new key replacing this one, which expires after an overlap",
+        params: KeyParams,
+        querystring: RenderQuery,
+        body: Type.Optional(RollApiKeyBody),
+        response: { 201: serializedAs(CreatedApiKeyDocument) },
+      },
+    },
+    async (request, reply) => {
+      const { userId, keyId } = request.params;
+      const user = await targetUser(store, request.principal, userId);
+      const seconds = request.body?.overlapSeconds;
+      const rolled = await rollKey(store, {
+        user,
+        keyId,
+        realm: context.realm,
+        maxKeysPerUser: context.maxKeysPerUser,
+        maxLifetimeMs: context.maxKeyLifetimeMs,
+        overlapMs: seconds === undefined ? DEFAULT_ROLL_OVERLAP_MS : seconds * 1000,
+      });
+      if (!rolled.ok)
+        throw rolled.error === 'key-not-found' ? keyNotFound(keyId) : notIssued(rolled.error);
+      // The old key's cached expiry is stale: every worker and instance reloads the user.
+      users.invalidate(user.username, rolled.revision);
+      reply.code(201);
+      return toCreatedApiKeyDocument(rolled.value.record, rolled.value.key);
     },
   );
 

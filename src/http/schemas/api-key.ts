@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { MAX_DURATION_MS } from '../../domain/expiry.js';
 import { MAX_DESCRIPTION_LENGTH, obfuscateKey } from '../../domain/keys.js';
 import type { ApiKeyRecord } from '../../domain/records.js';
 import { ListDocument, ObjectIdString } from './common.js';
@@ -8,6 +9,10 @@ const keyFields = {
   createdAt: Type.String({ description: 'When the key was created (UTC, second precision)' }),
   description: Type.String({ maxLength: MAX_DESCRIPTION_LENGTH }),
   enabled: Type.Boolean(),
+  // keyward's extension (Atlas keys never expire): absent when the key does not.
+  expiresAt: Type.Optional(
+    Type.String({ description: 'keyward extension: when the key stops authenticating (UTC)' }),
+  ),
   id: ObjectIdString,
 };
 
@@ -15,6 +20,12 @@ export const ApiKeyDocument = Type.Object(
   {
     ...keyFields,
     lastUsed: Type.Optional(Type.String({ description: 'Latest successful authentication' })),
+    lastUsedAddress: Type.Optional(
+      Type.String({ description: 'keyward extension: client address of the latest use' }),
+    ),
+    lastUsedUserAgent: Type.Optional(
+      Type.String({ description: 'keyward extension: User-Agent of the latest use' }),
+    ),
     obfuscatedKey: Type.String({ examples: ['********-****-****-92732876eeae'] }),
     usedCount: Type.Integer({ description: 'Successful authentications with this key' }),
     userId: ObjectIdString,
@@ -38,7 +49,30 @@ export type CreatedApiKeyDocument = Static<typeof CreatedApiKeyDocument>;
 export const ApiKeyList = ListDocument(ApiKeyDocument, "A page of the user's keys");
 
 export const CreateApiKeyBody = Type.Object(
-  { description: Type.String({ maxLength: MAX_DESCRIPTION_LENGTH }) },
+  {
+    description: Type.String({ maxLength: MAX_DESCRIPTION_LENGTH }),
+    expiresInSeconds: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: MAX_DURATION_MS / 1000,
+        description: 'keyward extension: the key expires this long after its creation',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** keyward's own: `POST /users/{USER-ID}/keys/{KEY-ID}/roll`. */
+export const RollApiKeyBody = Type.Object(
+  {
+    overlapSeconds: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: MAX_DURATION_MS / 1000,
+        description: 'How long the old key keeps working (default 86400)',
+      }),
+    ),
+  },
   { additionalProperties: false },
 );
 
@@ -52,8 +86,11 @@ export function toApiKeyDocument(key: ApiKeyRecord): ApiKeyDocument {
     createdAt: key.createdAt,
     description: key.description,
     enabled: key.enabled,
+    ...(key.expiresAt === undefined ? {} : { expiresAt: key.expiresAt }),
     id: key.id,
     ...(key.lastUsed === undefined ? {} : { lastUsed: key.lastUsed }),
+    ...(key.lastUsedAddress === undefined ? {} : { lastUsedAddress: key.lastUsedAddress }),
+    ...(key.lastUsedUserAgent === undefined ? {} : { lastUsedUserAgent: key.lastUsedUserAgent }),
     obfuscatedKey: obfuscateKey(key.suffix),
     usedCount: key.usedCount,
     userId: key.userId,
@@ -65,6 +102,7 @@ export function toCreatedApiKeyDocument(key: ApiKeyRecord, fullKey: string): Cre
     createdAt: key.createdAt,
     description: key.description,
     enabled: key.enabled,
+    ...(key.expiresAt === undefined ? {} : { expiresAt: key.expiresAt }),
     id: key.id,
     key: fullKey,
     usedCount: key.usedCount,

@@ -8,6 +8,7 @@ import { consoleIdle } from './0006-console-idle.js';
 import { consoleLinks } from './0007-console-links.js';
 import { orgApiKeys } from './0008-org-api-keys.js';
 import { accessLists } from './0009-access-lists.js';
+import { keyExpiry } from './0010-key-expiry.js';
 
 /**
  * Every migration, imported in code rather than found by scanning a folder, so they ship
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '0007-console-links': consoleLinks,
   '0008-org-api-keys': orgApiKeys,
   '0009-access-lists': accessLists,
+  '0010-key-expiry': keyExpiry,
 };
 
 export const migrationProvider: MigrationProvider = {
