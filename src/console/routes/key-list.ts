@@ -69,6 +69,7 @@ export async function loadKeyList(
   return {
     keys,
     days,
+    now: Date.now(),
     filter,
     view: listQuery(filter, n),
     held: found.held,

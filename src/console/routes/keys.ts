@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { issueKey } from '../../domain/keys.js';
+import { DEFAULT_ROLL_OVERLAP_MS, issueKey, rollKey } from '../../domain/keys.js';
 import type { ConsoleContext } from '../context.js';
 import { idParam, seeOther, sendPage, signedInFrame, text } from '../requests.js';
 import { withNotice } from '../views/notices.js';
@@ -66,6 +66,34 @@ export function keyRoutes(scope: FastifyInstance, context: ConsoleContext): void
       return seeOther(reply, withNotice(back, enabled ? 'key-enabled' : 'key-disabled'));
     });
   }
+
+  // Rotation: the new key is revealed once, as a generated one; the old one works for a day.
+  scope.post('/users/:userId/keys/:keyId/roll', async (request, reply) => {
+    const user = await userOf(request);
+    if (!user) return userNotFound(request, reply);
+    const keyId = idParam(request, 'keyId');
+    if (!keyId) return keyNotFound(request, reply, user);
+    const rolled = await rollKey(store, {
+      user,
+      keyId,
+      realm: context.api.realm,
+      maxKeysPerUser: context.api.maxKeysPerUser,
+      maxLifetimeMs: context.api.maxKeyLifetimeMs,
+      overlapMs: DEFAULT_ROLL_OVERLAP_MS,
+    });
+    if (!rolled.ok) {
+      if (rolled.error === 'user-not-found') return userNotFound(request, reply);
+      if (rolled.error === 'key-not-found') return keyNotFound(request, reply, user);
+      const back = `${userPath(request, user)}${keptListQuery(request)}`;
+      return seeOther(reply, withNotice(back, 'key-roll-full'));
+    }
+    const { record, key } = rolled.value;
+    users.invalidate(user.username, rolled.revision);
+    const signedIn = request.signedIn;
+    if (signedIn)
+      await context.reveals.put(signedIn.id, { userId: user.id, keyId: record.id, key });
+    return seeOther(reply, `${userPath(request, user)}#new-key-panel`);
+  });
 
   scope.get('/users/:userId/keys/:keyId/delete', async (request, reply) => {
     const user = await userOf(request);

@@ -1,3 +1,4 @@
+import { expiresSoon, expiryMs } from '../../domain/expiry.js';
 import { MAX_DESCRIPTION_LENGTH, obfuscateKey } from '../../domain/keys.js';
 import type { ApiKeyRecord } from '../../domain/records.js';
 import type { KeyFilter } from '../../store/store.js';
@@ -31,6 +32,8 @@ export interface KeyList extends FormState {
   readonly max: number;
   /** The key just generated, marked in the list. */
   readonly highlight?: string;
+  /** Epoch ms the expiry and staleness flags are judged at. */
+  readonly now: number;
 }
 
 export interface KeyUrls {
@@ -69,6 +72,42 @@ export function revealPanel(reveal: RevealedKey): Html {
 </section>`;
 }
 
+const DAY_MS = 86_400_000;
+/** Keys expiring this soon are flagged, so their owners roll them in time. */
+export const EXPIRY_WARNING_MS = 14 * DAY_MS;
+/** Keys unused this long are flagged as candidates for deletion. */
+export const STALE_AFTER_MS = 90 * DAY_MS;
+
+/** Labels in words (not colour alone), read by screen readers with the row. */
+function keyFlags(key: ApiKeyRecord, nowMs: number): Html {
+  const flags: Html[] = [];
+  const expiry = expiryMs(key.expiresAt);
+  if (expiry !== undefined && expiry <= nowMs) {
+    flags.push(
+      html` <span class="badge off" data-flag="expired">expired ${when(key.expiresAt)}</span>`,
+    );
+  } else if (expiresSoon(key.expiresAt, EXPIRY_WARNING_MS, nowMs)) {
+    flags.push(
+      html` <span class="badge warn" data-flag="expiring">expires ${when(key.expiresAt)}</span>`,
+    );
+  } else if (key.expiresAt !== undefined) {
+    flags.push(html`<div class="muted small">expires ${when(key.expiresAt)}</div>`);
+  }
+  const since = Date.parse(key.lastUsed ?? key.createdAt);
+  if (nowMs - since >= STALE_AFTER_MS) {
+    flags.push(html` <span class="badge warn" data-flag="unused">unused for 90+ days</span>`);
+  }
+  return html`${flags}`;
+}
+
+function whereUsed(key: ApiKeyRecord): Html {
+  if (key.lastUsedAddress === undefined) return html``;
+  const agent = key.lastUsedUserAgent;
+  return html`<div class="muted small" data-last-used-address>from <code>${key.lastUsedAddress}</code>${
+    agent === undefined ? '' : html` · <span class="user-agent">${agent}</span>`
+  }</div>`;
+}
+
 function keyTable(token: string, list: KeyList, urls: KeyUrls): Html {
   const rows = list.keys.map(({ key, daily }) => {
     const base = urls.key(key.id);
@@ -81,11 +120,11 @@ function keyTable(token: string, list: KeyList, urls: KeyUrls): Html {
   <td class="description">${isNew ? html`<span class="badge new">new</span> ` : ''}<span class="text">${key.description}</span><div class="muted small">created ${when(key.createdAt)}</div></td>
   <td data-label="Key"><div><code class="key">${obfuscateKey(key.suffix)}</code>
     <div class="key-id small"><span class="muted">id</span> <code id="key-id-${key.id}">${key.id}</code>${copyButton(`key-id-${key.id}`, html`Copy<span class="skip"> the id of ${key.description}</span>`)}</div></div></td>
-  <td data-label="State">${key.enabled ? html`<span class="badge on">enabled</span>` : html`<span class="badge off">disabled</span>`}</td>
+  <td data-label="State">${key.enabled ? html`<span class="badge on">enabled</span>` : html`<span class="badge off">disabled</span>`}${keyFlags(key, list.now)}</td>
   <td class="num" data-label="Used" data-used-count="${key.usedCount}">${count(key.usedCount)}</td>
-  <td data-label="Last used">${when(key.lastUsed)}</td>
+  <td data-label="Last used">${when(key.lastUsed)}${whereUsed(key)}</td>
   <td data-label="Last ${CHART_DAYS} days">${sparkline(list.days, daily)}</td>
-  <td class="actions">${toggle}<a class="button secondary" href="${base}/delete${list.view}">${named('Delete')}</a></td>
+  <td class="actions">${toggle}${actionButton(`${base}/roll${list.view}`, token, named('Roll'))}<a class="button secondary" href="${base}/delete${list.view}">${named('Delete')}</a></td>
 </tr>`;
   });
   return html`<div class="table-scroll"><table id="keys" class="cards">

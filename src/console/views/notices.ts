@@ -19,6 +19,8 @@ const MESSAGES = {
   'key-disabled': 'Key disabled: requests made with it are refused until it is enabled.',
   'key-deleted': 'Key deleted.',
   'key-renamed': 'Key description saved.',
+  'key-roll-full':
+    'Not rolled: the user holds the most keys allowed. Delete a key, then roll this one again.',
   'user-deleted': 'User deleted, with their keys.',
   'membership-set': 'Membership saved.',
   'membership-removed': 'Removed from the organization.',
