@@ -85,6 +85,21 @@ describe('key expiry and rotation', () => {
     expect((await listAs(fresh.key)).statusCode).toBe(200);
   });
 
+  it('rolls with a day of overlap when none is asked for', async () => {
+    const old = await create({ description: 'nightly' });
+    const rolled = await api.request({
+      method: 'POST',
+      url: `${keysUrl(api.alice.user.id)}/${old.id}/roll`,
+      as: api.alice,
+      body: {},
+    });
+    expect(rolled.statusCode).toBe(201);
+    const stored = await api.service.store.getKey(api.alice.user.id, old.id);
+    // Capped by this server's one-hour --max-key-lifetime, which the new key gets too.
+    expect(secondsFromNow(stored?.expiresAt ?? '')).toBeGreaterThan(3590);
+    expect(secondsFromNow(rolled.json().expiresAt)).toBeGreaterThan(3590);
+  });
+
   it('refuses to roll a key the user does not hold', async () => {
     const missing = await api.request({
       method: 'POST',

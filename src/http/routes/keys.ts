@@ -81,14 +81,14 @@ export function keyRoutes(api: Api, context: ApiContext): void {
         summary: "keyward's own: a new key replacing this one, which expires after an overlap",
         params: KeyParams,
         querystring: RenderQuery,
-        body: Type.Optional(RollApiKeyBody),
+        body: RollApiKeyBody,
         response: { 201: serializedAs(CreatedApiKeyDocument) },
       },
     },
     async (request, reply) => {
       const { userId, keyId } = request.params;
       const user = await targetUser(store, request.principal, userId);
-      const seconds = request.body?.overlapSeconds;
+      const seconds = request.body.overlapSeconds;
       const rolled = await rollKey(store, {
         user,
         keyId,
