@@ -16,7 +16,9 @@ const REALM = 'MMS Public API';
 const USER = 'bench@example.com';
 const KEY = 'c0ffee00-0000-4000-8000-000000000000';
 const URI = '/api/atlas/v1.0/users/5b27d00de4544a21863e6705/keys';
-const KEYS = [{ keyId: 'k', ha1: keyMaterial(USER, REALM, KEY).ha1 }];
+// BENCH_EXPIRES=1: the key carries an expiry a day ahead, so the expiry check runs too.
+const EXPIRY = process.env.BENCH_EXPIRES ? { expiresAtMs: Date.now() + 86_400_000 } : {};
+const KEYS = [{ keyId: 'k', ha1: keyMaterial(USER, REALM, KEY).ha1, ...EXPIRY }];
 
 type Auth = ReturnType<typeof createDigestAuthenticator>;
 
