@@ -30,6 +30,15 @@ export const ROUTES: readonly RouteCase[] = [
     body: { enabled: true },
     success: 200,
   },
+  {
+    // The key keeps working for the day of overlap: later requests of a suite still pass.
+    name: 'roll key',
+    method: 'POST',
+    url: (api, id) =>
+      `/users/${id}/keys/${id === api.alice.user.id ? api.alice.keyId : api.bob.keyId}/roll`,
+    body: {},
+    success: 201,
+  },
   { name: 'get user', method: 'GET', url: (_, id) => `/users/${id}`, success: 200 },
   {
     name: 'get user by name',
