@@ -4,7 +4,9 @@
 // 403; unlisted with a wrong key → the plain 401. The forward-auth endpoint is gated too.
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Metrics } from '../../src/metrics/metrics.js';
 import { type Account, ATLAS, TestApi } from '../support/api.js';
+import { parsePrometheusText, total } from '../support/prometheus-text.js';
 import { send } from '../support/socket-client.js';
 
 const UNAUTHORIZED = {
@@ -16,8 +18,13 @@ const UNAUTHORIZED = {
 describe('the access-list gate on the API (dual-stack socket: clients arrive as ::ffff:127.0.0.x)', () => {
   let api: TestApi;
   let port: number;
+  const metrics = new Metrics();
+  const outcomes = async (reason: string) =>
+    total(parsePrometheusText(await metrics.scrape().render()), 'keyward_auth_outcomes_total', {
+      reason,
+    });
   beforeAll(async () => {
-    api = await TestApi.start({ usageFlushIntervalMs: 60_000 });
+    api = await TestApi.start({ usageFlushIntervalMs: 60_000 }, { metrics });
     await api.app.listen({ host: '::', port: 0 });
     port = (api.app.server.address() as AddressInfo).port;
   });
@@ -38,8 +45,11 @@ describe('the access-list gate on the API (dual-stack socket: clients arrive as 
 
     expect((await send(api, port, '127.0.0.2', me, { as: bob })).status).toBe(200);
     const keyUse = api.service.usage.unflushed(bob.keyId)?.count ?? 0;
+    const [ok, gated] = [await outcomes('ok'), await outcomes('access_list')];
     const refused = await send(api, port, '127.0.0.3', me, { as: bob });
     expect(refused.status).toBe(403);
+    // Counted as the gate's refusal, not as a success.
+    expect([await outcomes('ok'), await outcomes('access_list')]).toEqual([ok, gated + 1]);
     expect(JSON.parse(refused.body)).toEqual({
       detail: 'IP address 127.0.0.3 is not allowed to access this resource.',
       error: 403,

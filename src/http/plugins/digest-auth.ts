@@ -7,7 +7,7 @@ import { type AuthReason, authReasonOf } from '../../metrics/auth-reasons.js';
 import { useSource } from '../../usage/usage-counter.js';
 import type { ApiContext } from '../context.js';
 import { ApiError, UNAUTHORIZED_BODY } from '../errors.js';
-import { passAccessList } from './access-gate.js';
+import { accessListRefusal } from './access-gate.js';
 
 // Sent, not thrown: the error handler would log every refused request, and the outage is
 // already logged once (src/domain/revision-watch.ts).
@@ -124,16 +124,28 @@ export function digestVerification(context: ApiContext) {
     // Pending only once the response has verified (the right key): a wrong guess is
     // rejected at once and counted below with nothing awaited in between.
     const outcome = verified.kind === 'pending' ? await verified.outcome : verified;
-    // A rejection is counted below: it may end throttled instead.
-    if (outcome.kind !== 'rejected') observe(authReasonOf(outcome));
+    // A rejection is counted below (it may end throttled instead), a success after the gate.
+    if (outcome.kind !== 'rejected' && outcome.kind !== 'authenticated') {
+      observe(authReasonOf(outcome));
+    }
     switch (outcome.kind) {
       case 'authenticated': {
         const verifiedAs = principal && principalOf(principal);
         // Before anything counts the request: refused (403), it is no use of the key.
         if (principal && verifiedAs) {
           const owner = accessOwnerOf(verifiedAs);
-          passAccessList(context.accessUsage, owner, principal.accessList, request.ip);
+          const refusal = accessListRefusal(
+            context.accessUsage,
+            owner,
+            principal.accessList,
+            request.ip,
+          );
+          if (refusal) {
+            observe('access_list');
+            throw refusal;
+          }
         }
+        observe('ok');
         request.principal = verifiedAs;
         throttle.succeed(userKey);
         usage.record(
