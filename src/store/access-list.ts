@@ -36,6 +36,10 @@ function toEntry(row: Row): AccessListEntry {
   };
 }
 
+// A user's list targets the user, a programmatic key's the key.
+const ownerTargets = (owner: AccessOwner) =>
+  owner.kind === 'user' ? { userId: owner.id } : { keyId: owner.id };
+
 const ofOwner = (db: Kysely<Database>, owner: AccessOwner) =>
   db
     .selectFrom('access_list_entries')
@@ -113,43 +117,57 @@ export function accessListQueries(ctx: StoreContext): AccessListQueries {
     accessBlocks: (owner) => accessBlocksOf(db, owner),
 
     addAccessEntries(owner, entries, maxEntries) {
-      return revisedWrite(ctx, async (trx) => {
-        if (entries.length === 0) return;
-        await trx
-          .insertInto('access_list_entries')
-          .values(
-            entries.map((entry) => ({
-              owner_kind: owner.kind,
-              owner_id: owner.id,
-              cidr_block: entry.cidrBlock,
-              comment: entry.comment ?? null,
-              created_at: entry.created,
-            })),
-          )
-          // An address already listed is ignored, its comment and counts kept.
-          .onConflict((oc) => oc.columns(['owner_kind', 'owner_id', 'cidr_block']).doNothing())
-          .execute();
-        // Counted after the insert, in its transaction: whole on SQLite, whose writes are
-        // serial; on PostgreSQL two concurrent adds may each pass, overshooting by one body.
-        const held = toCount(
-          await ofOwner(trx, owner)
-            .select((eb) => eb.fn.countAll().as('n'))
-            .executeTakeFirst(),
-        );
-        if (held > maxEntries) throw new Rollback('too-many-entries');
-      });
+      return revisedWrite(
+        ctx,
+        async (trx) => {
+          if (entries.length === 0) return;
+          await trx
+            .insertInto('access_list_entries')
+            .values(
+              entries.map((entry) => ({
+                owner_kind: owner.kind,
+                owner_id: owner.id,
+                cidr_block: entry.cidrBlock,
+                comment: entry.comment ?? null,
+                created_at: entry.created,
+              })),
+            )
+            // An address already listed is ignored, its comment and counts kept.
+            .onConflict((oc) => oc.columns(['owner_kind', 'owner_id', 'cidr_block']).doNothing())
+            .execute();
+          // Counted after the insert, in its transaction: whole on SQLite, whose writes are
+          // serial; on PostgreSQL two concurrent adds may each pass, overshooting by one body.
+          const held = toCount(
+            await ofOwner(trx, owner)
+              .select((eb) => eb.fn.countAll().as('n'))
+              .executeTakeFirst(),
+          );
+          if (held > maxEntries) throw new Rollback('too-many-entries');
+        },
+        () => ({
+          action: 'accessList.add',
+          targets: { ...ownerTargets(owner), detail: entries.map((e) => e.cidrBlock).join(',') },
+        }),
+      );
     },
 
     deleteAccessEntry(owner, cidrBlock) {
-      return revisedWrite(ctx, async (trx) => {
-        const result = await trx
-          .deleteFrom('access_list_entries')
-          .where('owner_kind', '=', owner.kind)
-          .where('owner_id', '=', owner.id)
-          .where('cidr_block', '=', cidrBlock)
-          .executeTakeFirst();
-        if (result.numDeletedRows === 0n) throw new Rollback('entry-not-found');
-      });
+      return revisedWrite(
+        ctx,
+        async (trx) => {
+          const result = await trx
+            .deleteFrom('access_list_entries')
+            .where('owner_kind', '=', owner.kind)
+            .where('owner_id', '=', owner.id)
+            .where('cidr_block', '=', cidrBlock)
+            .executeTakeFirst();
+          if (result.numDeletedRows === 0n) throw new Rollback('entry-not-found');
+        },
+        () => ({
+          action: 'accessList.delete',
+          targets: { ...ownerTargets(owner), detail: cidrBlock },
+        }),
+      );
     },
 
     async applyAccessUsage(deltas) {

@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import { appendAudit } from './audit.js';
 import type { StoreContext } from './context.js';
 import type { ConsoleLinksTable } from './schema.js';
 import type { ConsoleLink, Store } from './store.js';
@@ -42,6 +43,8 @@ export function consoleLinkQueries({ db, kit }: StoreContext): LinkQueries {
             used_at: null,
           })
           .execute();
+        const action = link.purpose === 'invite' ? 'invitation.create' : 'passwordReset.create';
+        await appendAudit(trx, { action, targets: { userId: link.userId } });
         return true;
       });
     },
@@ -76,6 +79,10 @@ export function consoleLinkQueries({ db, kit }: StoreContext): LinkQueries {
           .execute();
         // As any password change: the account is signed out everywhere.
         await trx.deleteFrom('console_sessions').where('user_id', '=', spent.user_id).execute();
+        await appendAudit(trx, {
+          action: 'link.redeem',
+          targets: { userId: spent.user_id, detail: spent.purpose },
+        });
         return toLink(spent);
       });
     },

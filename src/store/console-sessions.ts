@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import { appendAudit } from './audit.js';
 import type { StoreContext } from './context.js';
 import type { ConsoleRevealsTable, ConsoleSessionsTable } from './schema.js';
 import type { ConsoleSession, SealedReveal, Store } from './store.js';
@@ -38,18 +39,21 @@ function toReveal(row: Selectable<ConsoleRevealsTable>): SealedReveal {
 // Sessions are not credentials of the Digest API: no change here bumps the revision.
 export function consoleSessionQueries({ db, kit }: StoreContext): SessionQueries {
   return {
-    async createConsoleSession(session) {
-      await db
-        .insertInto('console_sessions')
-        .values({
-          id_hash: session.idHash,
-          user_id: session.userId,
-          csrf_token: session.csrfToken,
-          created_at: session.createdAt,
-          expires_at: session.expiresAt,
-          last_seen_at: session.lastSeenAt,
-        })
-        .execute();
+    createConsoleSession(session) {
+      return kit.write(db, async (trx) => {
+        await trx
+          .insertInto('console_sessions')
+          .values({
+            id_hash: session.idHash,
+            user_id: session.userId,
+            csrf_token: session.csrfToken,
+            created_at: session.createdAt,
+            expires_at: session.expiresAt,
+            last_seen_at: session.lastSeenAt,
+          })
+          .execute();
+        await appendAudit(trx, { action: 'console.signIn', targets: { userId: session.userId } });
+      });
     },
 
     async findConsoleSession(idHash) {
@@ -61,8 +65,17 @@ export function consoleSessionQueries({ db, kit }: StoreContext): SessionQueries
       return row && toSession(row);
     },
 
-    async deleteConsoleSession(idHash) {
-      await db.deleteFrom('console_sessions').where('id_hash', '=', idHash).execute();
+    deleteConsoleSession(idHash) {
+      return kit.write(db, async (trx) => {
+        const ended = await trx
+          .deleteFrom('console_sessions')
+          .where('id_hash', '=', idHash)
+          .returning('user_id')
+          .executeTakeFirst();
+        // Signing out of a session already gone (expired, or another tab) changes nothing.
+        if (!ended) return;
+        await appendAudit(trx, { action: 'console.signOut', targets: { userId: ended.user_id } });
+      });
     },
 
     async touchConsoleSession(idHash, at) {

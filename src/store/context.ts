@@ -1,5 +1,7 @@
 import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
+import type { AuditChange } from '../domain/audit.js';
 import type { Outcome, Page, PageRequest, Revision, Written } from '../domain/records.js';
+import { appendAudit } from './audit.js';
 import type { DialectKit } from './dialect.js';
 import type { Database } from './schema.js';
 import { bumpRevision } from './settings.js';
@@ -19,13 +21,29 @@ export class Rollback<E extends string> extends Error {
   }
 }
 
-/** One write transaction whose expected failures (thrown as `Rollback`) become values. */
+/**
+ * What a change records in the audit trail, given its result: a function because some targets
+ * (a new key's id) are known only after the write.
+ */
+export type Audited<T> = (value: T) => AuditChange;
+
+/**
+ * One write transaction whose expected failures (thrown as `Rollback`) become values; with
+ * `audited`, the change's audit row is appended in the same transaction, so a change that
+ * rolls back leaves none and a committed one cannot go unrecorded.
+ */
 export async function writeOutcome<T, E extends string>(
   ctx: StoreContext,
   fn: (trx: Kysely<Database>) => Promise<T>,
+  audited?: Audited<T>,
 ): Promise<Outcome<T, E>> {
+  const work = async (trx: Kysely<Database>) => {
+    const value = await fn(trx);
+    if (audited) await appendAudit(trx, audited(value));
+    return value;
+  };
   try {
-    return { ok: true, value: await ctx.kit.write(ctx.db, fn) };
+    return { ok: true, value: await ctx.kit.write(ctx.db, work) };
   } catch (error) {
     if (error instanceof Rollback) return { ok: false, error: error.error as E };
     throw error;
@@ -40,11 +58,16 @@ export async function writeOutcome<T, E extends string>(
 export async function revisedWrite<T, E extends string>(
   ctx: StoreContext,
   fn: (trx: Kysely<Database>) => Promise<T>,
+  audited: Audited<T> | undefined,
 ): Promise<Written<T, E>> {
-  const written = await writeOutcome<{ value: T; revision: Revision }, E>(ctx, async (trx) => {
-    const value = await fn(trx);
-    return { value, revision: await bumpRevision(trx, ctx) };
-  });
+  const written = await writeOutcome<{ value: T; revision: Revision }, E>(
+    ctx,
+    async (trx) => {
+      const value = await fn(trx);
+      return { value, revision: await bumpRevision(trx, ctx) };
+    },
+    audited && ((done) => audited(done.value)),
+  );
   return written.ok ? { ok: true, ...written.value } : written;
 }
 

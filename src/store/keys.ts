@@ -1,4 +1,5 @@
 import { type Kysely, type Selectable, sql, type Updateable } from 'kysely';
+import type { AuditAction, AuditChange } from '../domain/audit.js';
 import { sooner } from '../domain/expiry.js';
 import type { ApiKeyRecord, Written } from '../domain/records.js';
 import { accessBlocksOf } from './access-list.js';
@@ -58,6 +59,11 @@ export function toKey(row: KeyRow): ApiKeyRecord {
   };
 }
 
+const keyChange = (action: AuditAction, userId: string, keyId: string): AuditChange => ({
+  action,
+  targets: { userId, keyId },
+});
+
 export function keyQueries(ctx: StoreContext): KeyQueries {
   const { db, kit } = ctx;
 
@@ -66,18 +72,23 @@ export function keyQueries(ctx: StoreContext): KeyQueries {
     userId: string,
     keyId: string,
     changes: Updateable<ApiKeysTable>,
+    action: AuditAction,
   ): Promise<Written<ApiKeyRecord, 'key-not-found'>> =>
-    revisedWrite(ctx, async (trx) => {
-      const row = await trx
-        .updateTable('api_keys')
-        .set(changes)
-        .where('id', '=', keyId)
-        .where('user_id', '=', userId)
-        .returning(KEY_COLUMNS)
-        .executeTakeFirst();
-      if (!row) throw new Rollback('key-not-found');
-      return toKey(row);
-    });
+    revisedWrite(
+      ctx,
+      async (trx) => {
+        const row = await trx
+          .updateTable('api_keys')
+          .set(changes)
+          .where('id', '=', keyId)
+          .where('user_id', '=', userId)
+          .returning(KEY_COLUMNS)
+          .executeTakeFirst();
+        if (!row) throw new Rollback('key-not-found');
+        return toKey(row);
+      },
+      () => keyChange(action, userId, keyId),
+    );
 
   const toRow = (key: NewApiKey) => ({
     id: key.id,
@@ -125,25 +136,37 @@ export function keyQueries(ctx: StoreContext): KeyQueries {
 
   return {
     createKey: (key, maxKeysPerUser) =>
-      revisedWrite(ctx, (trx) => insertUnderCap(trx, key, maxKeysPerUser)),
+      revisedWrite(
+        ctx,
+        (trx) => insertUnderCap(trx, key, maxKeysPerUser),
+        () => keyChange('key.create', key.userId, key.id),
+      ),
 
     rollKey(userId, oldKeyId, oldExpiresAt, key, maxKeysPerUser) {
-      return revisedWrite(ctx, async (trx) => {
-        const old = await trx
-          .selectFrom('api_keys')
-          .select('expires_at')
-          .where('id', '=', oldKeyId)
-          .where('user_id', '=', userId)
-          .executeTakeFirst();
-        if (!old) throw new Rollback('key-not-found');
-        const row = await trx
-          .updateTable('api_keys')
-          .set({ expires_at: sooner(oldExpiresAt, old.expires_at ?? undefined) })
-          .where('id', '=', oldKeyId)
-          .returning(KEY_COLUMNS)
-          .executeTakeFirstOrThrow();
-        return { created: await insertUnderCap(trx, key, maxKeysPerUser), old: toKey(row) };
-      });
+      return revisedWrite(
+        ctx,
+        async (trx) => {
+          const old = await trx
+            .selectFrom('api_keys')
+            .select('expires_at')
+            .where('id', '=', oldKeyId)
+            .where('user_id', '=', userId)
+            .executeTakeFirst();
+          if (!old) throw new Rollback('key-not-found');
+          const row = await trx
+            .updateTable('api_keys')
+            .set({ expires_at: sooner(oldExpiresAt, old.expires_at ?? undefined) })
+            .where('id', '=', oldKeyId)
+            .returning(KEY_COLUMNS)
+            .executeTakeFirstOrThrow();
+          return { created: await insertUnderCap(trx, key, maxKeysPerUser), old: toKey(row) };
+        },
+        () => ({
+          action: 'key.roll',
+          // The old key's id is the target; the new one's, its own column has no room for.
+          targets: { userId, keyId: oldKeyId, detail: `new key ${key.id}` },
+        }),
+      );
     },
 
     insertKeys(keys) {
@@ -233,20 +256,30 @@ export function keyQueries(ctx: StoreContext): KeyQueries {
     },
 
     setKeyEnabled: (userId, keyId, enabled) =>
-      updateKey(userId, keyId, { enabled: kit.bool(enabled) }),
+      updateKey(
+        userId,
+        keyId,
+        { enabled: kit.bool(enabled) },
+        enabled ? 'key.enable' : 'key.disable',
+      ),
 
-    setKeyDescription: (userId, keyId, description) => updateKey(userId, keyId, { description }),
+    setKeyDescription: (userId, keyId, description) =>
+      updateKey(userId, keyId, { description }, 'key.describe'),
 
     deleteKey(userId, keyId) {
-      return revisedWrite(ctx, async (trx) => {
-        const result = await trx
-          .deleteFrom('api_keys')
-          .where('id', '=', keyId)
-          .where('user_id', '=', userId)
-          .executeTakeFirst();
-        if (result.numDeletedRows === 0n) throw new Rollback('key-not-found');
-        await addToKeyCount(trx, userId, -1);
-      });
+      return revisedWrite(
+        ctx,
+        async (trx) => {
+          const result = await trx
+            .deleteFrom('api_keys')
+            .where('id', '=', keyId)
+            .where('user_id', '=', userId)
+            .executeTakeFirst();
+          if (result.numDeletedRows === 0n) throw new Rollback('key-not-found');
+          await addToKeyCount(trx, userId, -1);
+        },
+        () => keyChange('key.delete', userId, keyId),
+      );
     },
 
     // The hot path's read on a cache miss: the user (with roles) and its enabled keys, or

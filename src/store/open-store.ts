@@ -14,6 +14,7 @@ import {
 import pg from 'pg';
 import { accessListQueries } from './access-list.js';
 import { activityQueries } from './activity.js';
+import { auditQueries } from './audit.js';
 import { consoleLinkQueries } from './console-links.js';
 import { consoleSessionQueries } from './console-sessions.js';
 import type { StoreContext } from './context.js';
@@ -209,5 +210,6 @@ export async function openStore(database: string, options: OpenStoreOptions = {}
     ...consoleSessionQueries(ctx),
     ...consoleLinkQueries(ctx),
     ...accessListQueries(ctx),
+    ...auditQueries(ctx),
   };
 }

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import type { AuditAction, AuditChange } from '../domain/audit.js';
 import type { ObjectId, OrgApiKeyRecord, OrgRole } from '../domain/records.js';
 import { accessBlocksOf, deleteAccessEntriesOf } from './access-list.js';
 import { paged, Rollback, revisedWrite, type StoreContext, toCount } from './context.js';
@@ -110,42 +111,55 @@ export async function publicKeyExists(db: Kysely<Database>, name: string): Promi
   return row !== undefined;
 }
 
+// The public key names the key in the trail as its id does not: a Digest username's reader
+// knows it. The roles show what an update granted.
+const apiKeyChange =
+  (action: AuditAction) =>
+  (key: OrgApiKeyRecord): AuditChange => ({
+    action,
+    targets: { orgId: key.orgId, keyId: key.id, detail: `${key.publicKey} ${key.roles.join(',')}` },
+  });
+
 export function orgApiKeyQueries(ctx: StoreContext): OrgApiKeyQueries {
   const { db, kit } = ctx;
 
   // Every change bumps the revision: the caches hold programmatic keys whole, roles included.
   return {
     createOrgApiKey(key) {
-      return revisedWrite(ctx, async (trx) => {
-        const org = await trx
-          .selectFrom('orgs')
-          .select('id')
-          .where('id', '=', key.orgId)
-          .executeTakeFirst();
-        if (!org) throw new Rollback('org-not-found');
-        if (await usernameExists(trx, key.publicKey)) throw new Rollback('public-key-taken');
-        try {
-          await trx
-            .insertInto('org_api_keys')
-            .values({
-              id: key.id,
-              org_id: key.orgId,
-              public_key: key.publicKey,
-              description: key.description,
-              created_at: key.createdAt,
-              suffix: key.suffix,
-              ha1_md5: key.ha1.MD5,
-              ha1_sha256: key.ha1['SHA-256'],
-              ha1_sha512_256: key.ha1['SHA-512-256'],
-            })
-            .execute();
-        } catch (error) {
-          if (kit.isUniqueViolation(error)) throw new Rollback('public-key-taken');
-          throw error;
-        }
-        await insertRoles(trx, key.id, key.roles);
-        return updatedKey(trx, key.orgId, key.id);
-      });
+      return revisedWrite(
+        ctx,
+        async (trx) => {
+          const org = await trx
+            .selectFrom('orgs')
+            .select('id')
+            .where('id', '=', key.orgId)
+            .executeTakeFirst();
+          if (!org) throw new Rollback('org-not-found');
+          if (await usernameExists(trx, key.publicKey)) throw new Rollback('public-key-taken');
+          try {
+            await trx
+              .insertInto('org_api_keys')
+              .values({
+                id: key.id,
+                org_id: key.orgId,
+                public_key: key.publicKey,
+                description: key.description,
+                created_at: key.createdAt,
+                suffix: key.suffix,
+                ha1_md5: key.ha1.MD5,
+                ha1_sha256: key.ha1['SHA-256'],
+                ha1_sha512_256: key.ha1['SHA-512-256'],
+              })
+              .execute();
+          } catch (error) {
+            if (kit.isUniqueViolation(error)) throw new Rollback('public-key-taken');
+            throw error;
+          }
+          await insertRoles(trx, key.id, key.roles);
+          return updatedKey(trx, key.orgId, key.id);
+        },
+        apiKeyChange('apiKey.create'),
+      );
     },
 
     listOrgApiKeys(orgId, page) {
@@ -174,32 +188,40 @@ export function orgApiKeyQueries(ctx: StoreContext): OrgApiKeyQueries {
     getOrgApiKey: (orgId, keyId) => findOrgApiKey(db, orgId, keyId),
 
     updateOrgApiKey(orgId, keyId, changes) {
-      return revisedWrite(ctx, async (trx) => {
-        if (!(await findOrgApiKey(trx, orgId, keyId))) throw new Rollback('key-not-found');
-        if (changes.description !== undefined) {
-          await trx
-            .updateTable('org_api_keys')
-            .set({ description: changes.description })
-            .where('id', '=', keyId)
-            .execute();
-        }
-        if (changes.roles !== undefined) {
-          await trx.deleteFrom('org_api_key_roles').where('key_id', '=', keyId).execute();
-          await insertRoles(trx, keyId, changes.roles);
-        }
-        return updatedKey(trx, orgId, keyId);
-      });
+      return revisedWrite(
+        ctx,
+        async (trx) => {
+          if (!(await findOrgApiKey(trx, orgId, keyId))) throw new Rollback('key-not-found');
+          if (changes.description !== undefined) {
+            await trx
+              .updateTable('org_api_keys')
+              .set({ description: changes.description })
+              .where('id', '=', keyId)
+              .execute();
+          }
+          if (changes.roles !== undefined) {
+            await trx.deleteFrom('org_api_key_roles').where('key_id', '=', keyId).execute();
+            await insertRoles(trx, keyId, changes.roles);
+          }
+          return updatedKey(trx, orgId, keyId);
+        },
+        apiKeyChange('apiKey.update'),
+      );
     },
 
     deleteOrgApiKey(orgId, keyId) {
-      return revisedWrite(ctx, async (trx) => {
-        const key = await findOrgApiKey(trx, orgId, keyId);
-        if (!key) throw new Rollback('key-not-found');
-        // Its roles cascade; its access list is no foreign key's (the table is owner-generic).
-        await deleteAccessEntriesOf(trx, { kind: 'apiKey', id: keyId });
-        await trx.deleteFrom('org_api_keys').where('id', '=', keyId).execute();
-        return key;
-      });
+      return revisedWrite(
+        ctx,
+        async (trx) => {
+          const key = await findOrgApiKey(trx, orgId, keyId);
+          if (!key) throw new Rollback('key-not-found');
+          // Its roles cascade; its access list is no foreign key's (the table is owner-generic).
+          await deleteAccessEntriesOf(trx, { kind: 'apiKey', id: keyId });
+          await trx.deleteFrom('org_api_keys').where('id', '=', keyId).execute();
+          return key;
+        },
+        apiKeyChange('apiKey.delete'),
+      );
     },
   };
 }

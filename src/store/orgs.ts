@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import type { AuditAction, AuditChange } from '../domain/audit.js';
 import type { OrgDeletionBlocker } from '../domain/orgs.js';
 import type { ObjectId, OrgRecord } from '../domain/records.js';
 import { deleteAccessEntriesOfOrgKeys } from './access-list.js';
@@ -22,20 +23,31 @@ function toOrg(row: Selectable<OrgsTable>): OrgRecord {
   return { id: row.id, name: row.name, createdAt: row.created_at };
 }
 
+const orgChange = (action: AuditAction, orgId: string) => (): AuditChange => ({
+  action,
+  targets: { orgId },
+});
+
 export function orgQueries(ctx: StoreContext): OrgQueries {
   const { db, kit } = ctx;
   return {
-    async createOrg(org) {
-      try {
-        await db
-          .insertInto('orgs')
-          .values({ id: org.id, name: org.name, created_at: org.createdAt })
-          .execute();
-        return { ok: true, value: { id: org.id, name: org.name, createdAt: org.createdAt } };
-      } catch (error) {
-        if (kit.isUniqueViolation(error)) return { ok: false, error: 'name-taken' };
-        throw error;
-      }
+    createOrg(org) {
+      return writeOutcome(
+        ctx,
+        async (trx) => {
+          try {
+            await trx
+              .insertInto('orgs')
+              .values({ id: org.id, name: org.name, created_at: org.createdAt })
+              .execute();
+          } catch (error) {
+            if (kit.isUniqueViolation(error)) throw new Rollback('name-taken');
+            throw error;
+          }
+          return { id: org.id, name: org.name, createdAt: org.createdAt };
+        },
+        () => ({ action: 'org.create', targets: { orgId: org.id, detail: org.name } }),
+      );
     },
 
     async getOrg(id) {
@@ -54,45 +66,57 @@ export function orgQueries(ctx: StoreContext): OrgQueries {
     },
 
     deleteOrg(id) {
-      return revisedWrite(ctx, async (trx) => {
-        // Memberships and programmatic keys cascade; users and their keys stay.
-        await deleteAccessEntriesOfOrgKeys(trx, id);
-        const deleted = await trx.deleteFrom('orgs').where('id', '=', id).executeTakeFirst();
-        if (Number(deleted.numDeletedRows) === 0) throw new Rollback('org-not-found');
-      });
+      return revisedWrite(
+        ctx,
+        async (trx) => {
+          // Memberships and programmatic keys cascade; users and their keys stay.
+          await deleteAccessEntriesOfOrgKeys(trx, id);
+          const deleted = await trx.deleteFrom('orgs').where('id', '=', id).executeTakeFirst();
+          if (Number(deleted.numDeletedRows) === 0) throw new Rollback('org-not-found');
+        },
+        orgChange('org.delete', id),
+      );
     },
 
     renameOrg(id, name) {
-      return writeOutcome(ctx, async (trx) => {
-        try {
-          const row = await trx
-            .updateTable('orgs')
-            .set({ name })
-            .where('id', '=', id)
-            .returningAll()
-            .executeTakeFirst();
-          if (!row) throw new Rollback('org-not-found');
-          return toOrg(row);
-        } catch (error) {
-          if (kit.isUniqueViolation(error)) throw new Rollback('name-taken');
-          throw error;
-        }
-      });
+      return writeOutcome(
+        ctx,
+        async (trx) => {
+          try {
+            const row = await trx
+              .updateTable('orgs')
+              .set({ name })
+              .where('id', '=', id)
+              .returningAll()
+              .executeTakeFirst();
+            if (!row) throw new Rollback('org-not-found');
+            return toOrg(row);
+          } catch (error) {
+            if (kit.isUniqueViolation(error)) throw new Rollback('name-taken');
+            throw error;
+          }
+        },
+        (org) => ({ action: 'org.rename', targets: { orgId: id, detail: org.name } }),
+      );
     },
 
     deleteEmptyOrg(id, callerId) {
-      return revisedWrite(ctx, async (trx) => {
-        // PostgreSQL: lock the org first, so a membership being added concurrently (its foreign
-        // key holds a share lock on this row) is either waited for and seen below, or waits
-        // for this delete and fails. SQLite's write transaction already excludes every other.
-        if (kit.name === 'postgres') {
-          await trx.selectFrom('orgs').select('id').where('id', '=', id).forUpdate().execute();
-        }
-        const [blocker] = await orgDeletionBlockers(trx, id, callerId);
-        if (blocker) throw new Rollback(blocker);
-        const deleted = await trx.deleteFrom('orgs').where('id', '=', id).executeTakeFirst();
-        if (Number(deleted.numDeletedRows) === 0) throw new Rollback('org-not-found');
-      });
+      return revisedWrite(
+        ctx,
+        async (trx) => {
+          // PostgreSQL: lock the org first, so a membership being added concurrently (its foreign
+          // key holds a share lock on this row) is either waited for and seen below, or waits
+          // for this delete and fails. SQLite's write transaction already excludes every other.
+          if (kit.name === 'postgres') {
+            await trx.selectFrom('orgs').select('id').where('id', '=', id).forUpdate().execute();
+          }
+          const [blocker] = await orgDeletionBlockers(trx, id, callerId);
+          if (blocker) throw new Rollback(blocker);
+          const deleted = await trx.deleteFrom('orgs').where('id', '=', id).executeTakeFirst();
+          if (Number(deleted.numDeletedRows) === 0) throw new Rollback('org-not-found');
+        },
+        orgChange('org.delete', id),
+      );
     },
 
     listOrgs(page) {

@@ -123,6 +123,28 @@ export interface AccessListEntriesTable {
   last_used_address: string | null;
 }
 
+/** The audit trail, append-only (src/store/audit.ts); never a secret in any column. */
+export interface AuditEventsTable {
+  id: string;
+  created_at: string;
+  actor_kind: string;
+  /** The acting user, or null for any other actor. */
+  actor_user_id: string | null;
+  /** Username, programmatic public key or OS user. */
+  actor_name: string | null;
+  /** The personal or programmatic key that signed the request. */
+  actor_key_id: string | null;
+  channel: string;
+  address: string | null;
+  user_agent: string | null;
+  action: string;
+  target_user_id: string | null;
+  target_org_id: string | null;
+  target_key_id: string | null;
+  target_detail: string | null;
+  outcome: string;
+}
+
 export interface CredentialsRevisionTable {
   id: number;
   revision: number;
@@ -143,4 +165,5 @@ export interface Database {
   org_api_keys: OrgApiKeysTable;
   org_api_key_roles: OrgApiKeyRolesTable;
   access_list_entries: AccessListEntriesTable;
+  audit_events: AuditEventsTable;
 }

@@ -4,6 +4,7 @@ import type {
   AccessUsageDelta,
   NewAccessEntry,
 } from '../domain/access-list.js';
+import type { AuditChange, AuditEvent, AuditFilter } from '../domain/audit.js';
 import type { OrgDeletionBlocker } from '../domain/orgs.js';
 import type {
   ApiKeyRecord,
@@ -356,6 +357,16 @@ export interface Store {
   ): Promise<Written<void, 'entry-not-found'>>;
   /** Adds batched use to entries in one transaction; deleted entries are dropped. */
   applyAccessUsage(deltas: readonly AccessUsageDelta[]): Promise<void>;
+
+  /**
+   * Appends an event that goes with no change (a refused sign-in), made by whoever the
+   * current audit scope names (src/domain/audit-scope.ts); changes record their own.
+   */
+  recordAudit(change: AuditChange): Promise<void>;
+  /** Audit events newest first. */
+  listAudit(filter: AuditFilter, page: PageRequest): Promise<Page<AuditEvent>>;
+  /** Deletes events older than `before`; returns how many. */
+  pruneAudit(before: Timestamp): Promise<number>;
 
   createConsoleSession(session: ConsoleSession): Promise<void>;
   findConsoleSession(idHash: string): Promise<ConsoleSession | undefined>;

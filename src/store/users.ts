@@ -1,4 +1,5 @@
 import { type ExpressionBuilder, type Kysely, type Selectable, sql } from 'kysely';
+import type { AuditAction, AuditChange } from '../domain/audit.js';
 import type {
   GlobalRole,
   ObjectId,
@@ -7,6 +8,7 @@ import type {
   UserRecord,
 } from '../domain/records.js';
 import { deleteAccessEntriesOf } from './access-list.js';
+import { appendAudit } from './audit.js';
 import { contains, paged, Rollback, revisedWrite, type StoreContext, toCount } from './context.js';
 import { publicKeyExists } from './org-api-keys.js';
 import type { Database, UsersTable } from './schema.js';
@@ -138,6 +140,11 @@ function matching(search: string | undefined) {
   };
 }
 
+// Which fields or role changed is worth the trail's reader; their values (an email) are not.
+const userChange =
+  (action: AuditAction, detail: string) =>
+  (user: UserRecord): AuditChange => ({ action, targets: { userId: user.id, detail } });
+
 export function userQueries(ctx: StoreContext): UserQueries {
   const { db, kit } = ctx;
   return {
@@ -145,52 +152,56 @@ export function userQueries(ctx: StoreContext): UserQueries {
       // Later entries win, so a repeated org cannot trip the membership primary key.
       const memberships = new Map(user.orgRoles.map((m) => [m.orgId, m.roleName]));
       const globalRoles = [...new Set(user.globalRoles)];
-      return revisedWrite(ctx, async (trx) => {
-        // A username and a programmatic key's public key share the Digest username's namespace.
-        if (await publicKeyExists(trx, user.username)) throw new Rollback('username-taken');
-        try {
-          await trx
-            .insertInto('users')
-            .values({
-              id: user.id,
-              username: user.username,
-              first_name: user.firstName,
-              last_name: user.lastName,
-              email_address: user.emailAddress,
-              created_at: user.createdAt,
-              password_hash: user.passwordHash ?? null,
-            })
-            .execute();
-        } catch (error) {
-          if (kit.isUniqueViolation(error)) throw new Rollback('username-taken');
-          throw error;
-        }
-        if (memberships.size > 0) {
-          const found = await trx
-            .selectFrom('orgs')
-            .select('id')
-            .where('id', 'in', [...memberships.keys()])
-            .execute();
-          if (found.length !== memberships.size) throw new Rollback('org-not-found');
-          await trx
-            .insertInto('org_memberships')
-            .values(
-              [...memberships].map(([orgId, role]) => ({
-                user_id: user.id,
-                org_id: orgId,
-                role_name: role,
-              })),
-            )
-            .execute();
-        }
-        if (globalRoles.length > 0) {
-          await trx
-            .insertInto('global_roles')
-            .values(globalRoles.map((role) => ({ user_id: user.id, role_name: role })))
-            .execute();
-        }
-        return updatedUser(trx, user.id);
-      });
+      return revisedWrite(
+        ctx,
+        async (trx) => {
+          // A username and a programmatic key's public key share the Digest username's namespace.
+          if (await publicKeyExists(trx, user.username)) throw new Rollback('username-taken');
+          try {
+            await trx
+              .insertInto('users')
+              .values({
+                id: user.id,
+                username: user.username,
+                first_name: user.firstName,
+                last_name: user.lastName,
+                email_address: user.emailAddress,
+                created_at: user.createdAt,
+                password_hash: user.passwordHash ?? null,
+              })
+              .execute();
+          } catch (error) {
+            if (kit.isUniqueViolation(error)) throw new Rollback('username-taken');
+            throw error;
+          }
+          if (memberships.size > 0) {
+            const found = await trx
+              .selectFrom('orgs')
+              .select('id')
+              .where('id', 'in', [...memberships.keys()])
+              .execute();
+            if (found.length !== memberships.size) throw new Rollback('org-not-found');
+            await trx
+              .insertInto('org_memberships')
+              .values(
+                [...memberships].map(([orgId, role]) => ({
+                  user_id: user.id,
+                  org_id: orgId,
+                  role_name: role,
+                })),
+              )
+              .execute();
+          }
+          if (globalRoles.length > 0) {
+            await trx
+              .insertInto('global_roles')
+              .values(globalRoles.map((role) => ({ user_id: user.id, role_name: role })))
+              .execute();
+          }
+          return updatedUser(trx, user.id);
+        },
+        userChange('user.create', user.username),
+      );
     },
 
     async setPasswordHash(username, hash) {
@@ -204,22 +215,28 @@ export function userQueries(ctx: StoreContext): UserQueries {
         if (!user) return false;
         // A changed or removed password signs the account out everywhere.
         await trx.deleteFrom('console_sessions').where('user_id', '=', user.id).execute();
+        const action = hash === null ? 'password.clear' : 'password.set';
+        await appendAudit(trx, { action, targets: { userId: user.id } });
         return true;
       });
     },
 
     deleteUser(id) {
-      return revisedWrite(ctx, async (trx) => {
-        // Memberships, roles, keys (and their daily usage) and console sessions cascade.
-        const deleted = await trx
-          .deleteFrom('users')
-          .where('id', '=', id)
-          .returning('id')
-          .executeTakeFirst();
-        if (!deleted) throw new Rollback('user-not-found');
-        // The access list has no foreign key to cascade along (its owner may be a key).
-        await deleteAccessEntriesOf(trx, { kind: 'user', id });
-      });
+      return revisedWrite(
+        ctx,
+        async (trx) => {
+          // Memberships, roles, keys (and their daily usage) and console sessions cascade.
+          const deleted = await trx
+            .deleteFrom('users')
+            .where('id', '=', id)
+            .returning('id')
+            .executeTakeFirst();
+          if (!deleted) throw new Rollback('user-not-found');
+          // The access list has no foreign key to cascade along (its owner may be a key).
+          await deleteAccessEntriesOf(trx, { kind: 'user', id });
+        },
+        () => ({ action: 'user.delete', targets: { userId: id } }),
+      );
     },
 
     async getPasswordHash(username) {
@@ -301,78 +318,94 @@ export function userQueries(ctx: StoreContext): UserQueries {
     },
 
     setMembership(userId, orgId, roleName) {
-      return revisedWrite(ctx, async (trx) => {
-        const user = await trx
-          .selectFrom('users')
-          .select('id')
-          .where('id', '=', userId)
-          .executeTakeFirst();
-        if (!user) throw new Rollback('user-not-found');
-        const org = await trx
-          .selectFrom('orgs')
-          .select('id')
-          .where('id', '=', orgId)
-          .executeTakeFirst();
-        if (!org) throw new Rollback('org-not-found');
-        await trx
-          .insertInto('org_memberships')
-          .values({ user_id: userId, org_id: orgId, role_name: roleName })
-          .onConflict((oc) =>
-            oc.columns(['user_id', 'org_id']).doUpdateSet({ role_name: roleName }),
-          )
-          .execute();
-        return updatedUser(trx, userId);
-      });
+      return revisedWrite(
+        ctx,
+        async (trx) => {
+          const user = await trx
+            .selectFrom('users')
+            .select('id')
+            .where('id', '=', userId)
+            .executeTakeFirst();
+          if (!user) throw new Rollback('user-not-found');
+          const org = await trx
+            .selectFrom('orgs')
+            .select('id')
+            .where('id', '=', orgId)
+            .executeTakeFirst();
+          if (!org) throw new Rollback('org-not-found');
+          await trx
+            .insertInto('org_memberships')
+            .values({ user_id: userId, org_id: orgId, role_name: roleName })
+            .onConflict((oc) =>
+              oc.columns(['user_id', 'org_id']).doUpdateSet({ role_name: roleName }),
+            )
+            .execute();
+          return updatedUser(trx, userId);
+        },
+        () => ({ action: 'membership.set', targets: { userId, orgId, detail: roleName } }),
+      );
     },
 
     updateProfile(userId, changes) {
-      return revisedWrite(ctx, async (trx) => {
-        const columns = {
-          ...(changes.firstName === undefined ? {} : { first_name: changes.firstName }),
-          ...(changes.lastName === undefined ? {} : { last_name: changes.lastName }),
-          ...(changes.emailAddress === undefined ? {} : { email_address: changes.emailAddress }),
-        };
-        if (!(await findUser(trx, 'id', userId))) throw new Rollback('user-not-found');
-        if (Object.keys(columns).length > 0) {
-          await trx.updateTable('users').set(columns).where('id', '=', userId).execute();
-        }
-        return updatedUser(trx, userId);
-      });
+      return revisedWrite(
+        ctx,
+        async (trx) => {
+          const columns = {
+            ...(changes.firstName === undefined ? {} : { first_name: changes.firstName }),
+            ...(changes.lastName === undefined ? {} : { last_name: changes.lastName }),
+            ...(changes.emailAddress === undefined ? {} : { email_address: changes.emailAddress }),
+          };
+          if (!(await findUser(trx, 'id', userId))) throw new Rollback('user-not-found');
+          if (Object.keys(columns).length > 0) {
+            await trx.updateTable('users').set(columns).where('id', '=', userId).execute();
+          }
+          return updatedUser(trx, userId);
+        },
+        userChange('user.update', Object.keys(changes).join(',')),
+      );
     },
 
     removeMembership(userId, orgId) {
-      return revisedWrite(ctx, async (trx) => {
-        const removed = await trx
-          .deleteFrom('org_memberships')
-          .where('user_id', '=', userId)
-          .where('org_id', '=', orgId)
-          .executeTakeFirst();
-        if (Number(removed.numDeletedRows) === 0) {
-          const exists = await findUser(trx, 'id', userId);
-          throw new Rollback(exists ? 'membership-not-found' : 'user-not-found');
-        }
-        return updatedUser(trx, userId);
-      });
+      return revisedWrite(
+        ctx,
+        async (trx) => {
+          const removed = await trx
+            .deleteFrom('org_memberships')
+            .where('user_id', '=', userId)
+            .where('org_id', '=', orgId)
+            .executeTakeFirst();
+          if (Number(removed.numDeletedRows) === 0) {
+            const exists = await findUser(trx, 'id', userId);
+            throw new Rollback(exists ? 'membership-not-found' : 'user-not-found');
+          }
+          return updatedUser(trx, userId);
+        },
+        () => ({ action: 'membership.remove', targets: { userId, orgId } }),
+      );
     },
 
     setGlobalRole(userId, role, granted) {
-      return revisedWrite(ctx, async (trx) => {
-        if (!(await findUser(trx, 'id', userId))) throw new Rollback('user-not-found');
-        if (granted) {
-          await trx
-            .insertInto('global_roles')
-            .values({ user_id: userId, role_name: role })
-            .onConflict((oc) => oc.columns(['user_id', 'role_name']).doNothing())
-            .execute();
-        } else {
-          await trx
-            .deleteFrom('global_roles')
-            .where('user_id', '=', userId)
-            .where('role_name', '=', role)
-            .execute();
-        }
-        return updatedUser(trx, userId);
-      });
+      return revisedWrite(
+        ctx,
+        async (trx) => {
+          if (!(await findUser(trx, 'id', userId))) throw new Rollback('user-not-found');
+          if (granted) {
+            await trx
+              .insertInto('global_roles')
+              .values({ user_id: userId, role_name: role })
+              .onConflict((oc) => oc.columns(['user_id', 'role_name']).doNothing())
+              .execute();
+          } else {
+            await trx
+              .deleteFrom('global_roles')
+              .where('user_id', '=', userId)
+              .where('role_name', '=', role)
+              .execute();
+          }
+          return updatedUser(trx, userId);
+        },
+        userChange(granted ? 'globalRole.grant' : 'globalRole.revoke', role),
+      );
     },
   };
 }

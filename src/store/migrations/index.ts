@@ -9,6 +9,7 @@ import { consoleLinks } from './0007-console-links.js';
 import { orgApiKeys } from './0008-org-api-keys.js';
 import { accessLists } from './0009-access-lists.js';
 import { keyExpiry } from './0010-key-expiry.js';
+import { auditEvents } from './0011-audit-events.js';
 
 /**
  * Every migration, imported in code rather than found by scanning a folder, so they ship
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '0008-org-api-keys': orgApiKeys,
   '0009-access-lists': accessLists,
   '0010-key-expiry': keyExpiry,
+  '0011-audit-events': auditEvents,
 };
 
 export const migrationProvider: MigrationProvider = {
