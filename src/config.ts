@@ -38,6 +38,8 @@ export interface ServerConfig {
   readonly console: boolean;
   readonly consoleSessionMinutes: number;
   readonly consoleIdleMinutes: number;
+  /** Audit events older than this are deleted in the background (src/domain/audit-retention.ts). */
+  readonly auditRetentionDays: number;
   /**
    * Redis (or Valkey) shared by several instances for the replay window and the failure
    * throttle; undefined: both are kept in this process (or host).
@@ -248,6 +250,10 @@ export const serverOptions = (): Option[] => [
     .env('KEYWARD_CONSOLE_IDLE_TIMEOUT')
     .default(30)
     .argParser(integer(2, 43_200)),
+  new Option('--audit-retention-days <days>', 'audit events are deleted after this many days')
+    .env('KEYWARD_AUDIT_RETENTION_DAYS')
+    .default(365)
+    .argParser(integer(1, 36_500)),
   new Option(
     '--redis-url <url>',
     'Redis/Valkey shared by several instances: replay window and failure throttle',
@@ -284,6 +290,7 @@ export function toServerConfig(options: Record<string, unknown>): ServerConfig {
     console: options.console !== false,
     consoleSessionMinutes: Number(options.consoleSessionLifetime),
     consoleIdleMinutes: Number(options.consoleIdleTimeout),
+    auditRetentionDays: Number(options.auditRetentionDays),
     redisUrl: options.redisUrl === undefined ? undefined : String(options.redisUrl),
   };
 }

@@ -8,6 +8,7 @@ import {
   type DigestAuthenticator,
   type ReplayRoutes,
 } from './digest/index.js';
+import { pruneAuditTrail } from './domain/audit-retention.js';
 import { loadNonceSecrets } from './domain/nonce-secrets.js';
 import { realmFixedMessage, resolveRealm } from './domain/realm.js';
 import { watchRevisions } from './domain/revision-watch.js';
@@ -201,6 +202,9 @@ export async function createService(
     );
     usage.start(config.usageFlushIntervalMs);
     accessUsage.start(config.usageFlushIntervalMs);
+    const stopPruning = pruneAuditTrail(store, config.auditRetentionDays, (error) =>
+      logger.warn({ err: error }, 'audit trail prune failed'),
+    );
     const revisions = watchRevisions(users, {
       pollMs: revisionPollMs,
       subscribe: (onChange) => store.onRevision(onChange),
@@ -218,6 +222,7 @@ export async function createService(
       consoleSetupToken,
       async close() {
         revisions.stop();
+        stopPruning();
         await app.close();
         await usage.stop();
         await accessUsage.stop();

@@ -1,11 +1,13 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { databaseOption, publicUrl } from '../config.js';
+import { actingAs } from '../domain/audit-scope.js';
 import { isObjectId } from '../domain/ids.js';
 import { hashPassword, passwordProblem } from '../domain/passwords.js';
 import type { UserRecord } from '../domain/records.js';
 import type { PublicUrl } from '../http/public-url.js';
 import { DatabaseNotFound, openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
+import { cliSource } from './audit-source.js';
 import { CliError } from './output.js';
 import { storedPublicUrl } from './public-url-setting.js';
 
@@ -58,7 +60,8 @@ export async function withStore<T>(
   });
   try {
     options.publicUrl ??= await storedPublicUrl(store);
-    return await run(store);
+    // Every change the command makes is recorded as the CLI's, by the OS user running it.
+    return await actingAs(cliSource(), () => run(store));
   } finally {
     await store.close();
   }

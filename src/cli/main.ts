@@ -3,6 +3,7 @@ import { ConfigurationError } from '../service.js';
 import { VERSION } from '../version.js';
 import { accessListCommand } from './access-list.js';
 import { apiKeysCommand } from './apikeys.js';
+import { auditCommand } from './audit.js';
 import { backupCommand } from './backup.js';
 import { keysCommand } from './keys.js';
 import { migrateCommand } from './migrate.js';
@@ -25,7 +26,8 @@ const program = new Command('keyward')
   .addCommand(accessListCommand())
   .addCommand(migrateCommand())
   .addCommand(secretsCommand())
-  .addCommand(backupCommand());
+  .addCommand(backupCommand())
+  .addCommand(auditCommand());
 
 /**
  * Settings every command needs, applied once here because commander copies them only to

@@ -105,4 +105,9 @@ export interface AuditFilter {
   readonly userId?: ObjectId;
   readonly since?: Timestamp;
   readonly action?: AuditAction;
+  /**
+   * Only events older than this one, as lists order them: an export pages on with it, where
+   * an offset would repeat rows as new events arrive at the top.
+   */
+  readonly after?: Pick<AuditEvent, 'at' | 'id'>;
 }

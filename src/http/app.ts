@@ -8,6 +8,7 @@ import type { ApiContext } from './context.js';
 import { methodNotAllowed } from './method-not-allowed.js';
 import { openApiRoute, registerOpenApi } from './openapi.js';
 import { registerAccessLog } from './plugins/access-log.js';
+import { apiActor, httpOrigin, registerAuditSource } from './plugins/audit-source.js';
 import { digestAuthentication } from './plugins/digest-auth.js';
 import { registerErrorHandling } from './plugins/errors.js';
 import { registerRenderer } from './render.js';
@@ -79,6 +80,7 @@ export async function buildApp(context: ApiContext, options: AppOptions = {}) {
   // Fastify parses text/plain by default; keyward takes JSON bodies only (415 otherwise).
   app.removeContentTypeParser('text/plain');
   app.decorateRequest('principal', undefined);
+  app.decorateRequest('signingKeyId', undefined);
   registerAccessLog(app);
   if (context.metrics) registerRequestMetrics(app, context.metrics);
   registerRenderer(app);
@@ -92,6 +94,10 @@ export async function buildApp(context: ApiContext, options: AppOptions = {}) {
     await app.register(
       async (api) => {
         api.addHook('onRequest', digestAuthentication(context));
+        registerAuditSource(api, (request) => ({
+          actor: apiActor(request),
+          origin: httpOrigin(request, 'api'),
+        }));
         apiRoutes(api, context);
       },
       { prefix },

@@ -33,5 +33,7 @@ declare module 'fastify' {
      * API route.
      */
     principal: Principal | undefined;
+    /** The personal key that signed the request, for the audit trail; set with `principal`. */
+    signingKeyId: string | undefined;
   }
 }

@@ -110,7 +110,7 @@ export function auditQueries(ctx: StoreContext): AuditQueries {
   const { db, kit } = ctx;
   const filtered = (filter: AuditFilter) => {
     let query = db.selectFrom('audit_events');
-    const { userId, since, action } = filter;
+    const { userId, since, action, after } = filter;
     if (userId !== undefined) {
       query = query.where((eb) =>
         eb.or([eb('actor_user_id', '=', userId), eb('target_user_id', '=', userId)]),
@@ -118,6 +118,14 @@ export function auditQueries(ctx: StoreContext): AuditQueries {
     }
     if (since !== undefined) query = query.where('created_at', '>=', since);
     if (action !== undefined) query = query.where('action', '=', action);
+    if (after !== undefined) {
+      query = query.where((eb) =>
+        eb.or([
+          eb('created_at', '<', after.at),
+          eb.and([eb('created_at', '=', after.at), eb('id', '<', after.id)]),
+        ]),
+      );
+    }
     return query;
   };
   return {

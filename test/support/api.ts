@@ -56,6 +56,7 @@ export function testConfig(database: string, overrides: Partial<ServerConfig> = 
     console: true,
     consoleSessionMinutes: 480,
     consoleIdleMinutes: 30,
+    auditRetentionDays: 365,
     redisUrl: undefined,
     ...overrides,
   };

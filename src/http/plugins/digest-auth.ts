@@ -147,6 +147,7 @@ export function digestVerification(context: ApiContext) {
         }
         observe('ok');
         request.principal = verifiedAs;
+        if (verifiedAs?.kind === 'user') request.signingKeyId = outcome.keyId;
         throttle.succeed(userKey);
         usage.record(
           outcome.keyId,

@@ -1,0 +1,35 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AuditActor, AuditOrigin, AuditSource } from '../../domain/audit.js';
+import { actingAs } from '../../domain/audit-scope.js';
+
+// A User-Agent is the client's to choose: a row keeps enough to recognise it, no more.
+const MAX_USER_AGENT = 256;
+
+/** Where an HTTP request came from: request.ip already honours --trust-proxy. */
+export function httpOrigin(request: FastifyRequest, channel: 'api' | 'console'): AuditOrigin {
+  const userAgent = request.headers['user-agent']?.slice(0, MAX_USER_AGENT);
+  return { channel, address: request.ip, ...(userAgent && { userAgent }) };
+}
+
+/** The verified principal of an API request, with the personal key that signed it. */
+export function apiActor(request: FastifyRequest): AuditActor {
+  const { principal, signingKeyId } = request;
+  if (principal === undefined) return { kind: 'anonymous' };
+  if (principal.kind === 'apiKey') {
+    return { kind: 'apiKey', keyId: principal.apiKey.id, publicKey: principal.apiKey.publicKey };
+  }
+  const { id, username } = principal.user;
+  return { kind: 'user', userId: id, username, ...(signingKeyId && { keyId: signingKeyId }) };
+}
+
+/**
+ * Runs the rest of each request of `scope` (later hooks and the handler) as the source
+ * `sourceOf` names, so every store write it makes is attributed (src/domain/audit-scope.ts).
+ * Register it after the hook that identifies the caller.
+ */
+export function registerAuditSource(
+  scope: FastifyInstance,
+  sourceOf: (request: FastifyRequest) => AuditSource,
+): void {
+  scope.addHook('preHandler', (request, _reply, done) => actingAs(sourceOf(request), done));
+}
