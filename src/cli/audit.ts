@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { AUDIT_ACTIONS, type AuditFilter } from '../domain/audit.js';
 import { actorText, originText, targetText } from '../domain/audit-text.js';
 import { DURATION_HELP, parseDuration } from '../domain/expiry.js';
+import { isObjectId } from '../domain/ids.js';
 import type { Timestamp } from '../domain/records.js';
 import { toTimestamp } from '../domain/time.js';
 import type { Store } from '../store/store.js';
@@ -28,10 +29,16 @@ function since(text: string): Timestamp {
   return toTimestamp(at);
 }
 
+// By id as well as by name: the trail outlives the users it names.
+async function userIdOf(store: Store, user: string | undefined): Promise<string | undefined> {
+  if (user === undefined || isObjectId(user)) return user;
+  return (await findUser(store, user)).id;
+}
+
 async function filterOf(store: Store, options: ListOptions): Promise<AuditFilter> {
-  const user = options.user === undefined ? undefined : await findUser(store, options.user);
+  const userId = await userIdOf(store, options.user);
   return {
-    ...(user && { userId: user.id }),
+    ...(userId && { userId }),
     ...(options.since && { since: options.since }),
     ...(options.action && { action: options.action }),
   };
@@ -40,7 +47,7 @@ async function filterOf(store: Store, options: ListOptions): Promise<AuditFilter
 export function auditCommand(): Command {
   const audit = new Command('audit').description('read the audit trail of every change');
   withCommonOptions(audit.command('list').description('list audit events, newest first'))
-    .option('--user <username>', 'only events by or about this user')
+    .option('--user <name-or-id>', 'only events by or about this user (a deleted one by id)')
     .option('--since <when>', `only events since then: ${DURATION_HELP} ago, or a date`, since)
     .addOption(new Option('--action <action>', 'only this action').choices(AUDIT_ACTIONS))
     .action((options: ListOptions) =>
