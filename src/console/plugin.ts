@@ -2,6 +2,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { ApiContext } from '../http/context.js';
+import { consoleSource, registerAuditSource } from '../http/plugins/audit-source.js';
 import { loadAssets } from './assets.js';
 import { type ConsoleContext, cookieNames } from './context.js';
 import { KeyReveals } from './key-reveals.js';
@@ -115,6 +116,8 @@ async function consoleScope(scope: FastifyInstance, context: ConsoleContext): Pr
     const signedIn = await context.sessions.resume(request.cookies[context.cookies.session]);
     return seeOther(reply, signedIn ? homeOf(signedIn.user) : '/console/users');
   });
+  // The public pages act as nobody known; the sign-in and sign-out name their user themselves.
+  registerAuditSource(scope, (request) => consoleSource(request));
   sessionRoutes(scope, context);
   welcomeRoutes(scope, context);
 
@@ -144,6 +147,9 @@ async function consoleScope(scope: FastifyInstance, context: ConsoleContext): Pr
         );
       }
     });
+    registerAuditSource(protectedScope, (request) =>
+      consoleSource(request, request.signedIn?.user),
+    );
     // Every change an administrator makes, one line each: who, which route, which ids, and
     // how it ended. Never the body, which may hold a password; never a generated key.
     protectedScope.addHook('onResponse', async (request, reply) => {

@@ -1,5 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { actingAs } from '../domain/audit-scope.js';
 import type { UserRecord } from '../domain/records.js';
+import { consoleSource } from '../http/plugins/audit-source.js';
 import type { ConsoleContext } from './context.js';
 import { frameOf, seeOther, sendPage, text } from './requests.js';
 import { randomToken, sameToken } from './tokens.js';
@@ -56,7 +58,10 @@ export function publicForms(context: ConsoleContext): PublicForms {
       );
     },
     async signIn(reply, user, next) {
-      reply.setCookie(cookies.session, await sessions.start(user), {
+      const started = await actingAs(consoleSource(reply.request, user), () =>
+        sessions.start(user),
+      );
+      reply.setCookie(cookies.session, started, {
         ...cookieOptions,
         maxAge: sessions.lifetimeSeconds,
       });

@@ -1,8 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { actingAs } from '../../domain/audit-scope.js';
 import { FairQueue } from '../../domain/fair-queue.js';
 import { hashPassword, passwordProblem, verifyPassword } from '../../domain/passwords.js';
 import { ThrottleUnavailable } from '../../domain/throttle.js';
 import { createUser, isValidUsername, usernameRefusal } from '../../domain/users.js';
+import { consoleSource } from '../../http/plugins/audit-source.js';
 import type { ConsoleContext } from '../context.js';
 import { publicForms } from '../public-forms.js';
 import { fields, frameOf, landingFor, safeNext, seeOther, sendPage, text } from '../requests.js';
@@ -107,6 +109,13 @@ export function sessionRoutes(scope: FastifyInstance, context: ConsoleContext): 
       );
     }
     if (!user || !hash || !checked.value) {
+      // Counted by the throttle, so bounded. Never the name typed: it may be a password typed
+      // in the wrong field. A known user is named by id.
+      await store.recordAudit({
+        action: 'console.signInFailed',
+        targets: user ? { userId: user.id } : {},
+        outcome: 'failed',
+      });
       return again(
         401,
         'Wrong username or password (or this account has no console password yet: ask an administrator for an invitation).',
@@ -124,7 +133,7 @@ export function sessionRoutes(scope: FastifyInstance, context: ConsoleContext): 
     if (signedIn && !sameToken(text(request.body, '_csrf'), signedIn.session.csrfToken)) {
       return refuseForm(request, reply);
     }
-    await sessions.end(id);
+    await actingAs(consoleSource(request, signedIn?.user), () => sessions.end(id));
     reply.clearCookie(cookies.session, cookieOptions);
     return seeOther(reply, withNotice('/console/sign-in', 'signed-out'));
   });

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AuditActor, AuditOrigin, AuditSource } from '../../domain/audit.js';
 import { actingAs } from '../../domain/audit-scope.js';
+import type { UserRecord } from '../../domain/records.js';
 
 // A User-Agent is the client's to choose: a row keeps enough to recognise it, no more.
 const MAX_USER_AGENT = 256;
@@ -9,6 +10,14 @@ const MAX_USER_AGENT = 256;
 export function httpOrigin(request: FastifyRequest, channel: 'api' | 'console'): AuditOrigin {
   const userAgent = request.headers['user-agent']?.slice(0, MAX_USER_AGENT);
   return { channel, address: request.ip, ...(userAgent && { userAgent }) };
+}
+
+/** A console request: by the signed-in user, or by nobody known yet (sign-in, links, setup). */
+export function consoleSource(request: FastifyRequest, user?: UserRecord): AuditSource {
+  const origin = httpOrigin(request, 'console');
+  return user
+    ? { actor: { kind: 'user', userId: user.id, username: user.username }, origin }
+    : { actor: { kind: 'anonymous' }, origin };
 }
 
 /** The verified principal of an API request, with the personal key that signed it. */
