@@ -7,6 +7,7 @@ import { loadAssets } from './assets.js';
 import { type ConsoleContext, cookieNames } from './context.js';
 import { KeyReveals } from './key-reveals.js';
 import { frameOf, homeOf, safeNext, seeOther, sendPage, text } from './requests.js';
+import { activityRoutes } from './routes/activity.js';
 import { adminOnly } from './routes/admin-only.js';
 import { keyDescriptionRoutes } from './routes/key-description.js';
 import { keyRoutes } from './routes/keys.js';
@@ -165,6 +166,7 @@ async function consoleScope(scope: FastifyInstance, context: ConsoleContext): Pr
       );
     });
     keyRoutes(protectedScope, context);
+    activityRoutes(protectedScope, context);
     keyDescriptionRoutes(protectedScope, context);
     selfRoutes(protectedScope, context);
     orgMemberRoutes(protectedScope, context);

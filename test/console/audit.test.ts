@@ -14,7 +14,9 @@ describe('the audit trail of the console', () => {
   let setUp: number;
   beforeAll(async () => {
     api = await TestApi.start();
-    await api.service.store.setPasswordHash('root', await hashPassword(PASSWORD));
+    const hash = await hashPassword(PASSWORD);
+    await api.service.store.setPasswordHash('root', hash);
+    await api.service.store.setPasswordHash(api.bob.username, hash);
     setUp = (await api.service.store.listAudit({}, { offset: 0, limit: 1, includeCount: true }))
       .total as number;
   });
@@ -66,5 +68,49 @@ describe('the audit trail of the console', () => {
     expect(events[5]?.targets).toEqual({});
     expect(JSON.stringify(events)).not.toContain(WRONG);
     expect(JSON.stringify(events)).not.toContain(PASSWORD);
+  });
+
+  const rowsOf = (body: string) => [...body.matchAll(/<tr data-event-id="/g)].length;
+
+  it('shows a GLOBAL_OWNER every event on the Activity page, filtered and paged', async () => {
+    const root = new ConsoleClient(api.app);
+    await root.signIn('root', PASSWORD);
+    const all = await root.get('/console/activity');
+    expect(all.statusCode).toBe(200);
+    expect(all.body).toContain('href="/console/activity" aria-current="page"');
+    expect(all.body).toContain('<code>console.signInFailed</code>');
+    expect(all.body).toContain('<code>user.create</code>');
+    const failed = await root.get('/console/activity?action=console.signInFailed');
+    expect(rowsOf(failed.body)).toBe(2);
+    const aliceOnly = await root.get(
+      `/console/activity?user=${encodeURIComponent(api.alice.username)}&action=console.signInFailed`,
+    );
+    expect(rowsOf(aliceOnly.body)).toBe(1);
+    expect(rowsOf((await root.get('/console/activity?user=nobody-at-all')).body)).toBe(0);
+    for (let i = 0; i < 50; i++) {
+      await api.service.store.recordAudit({ action: 'console.signInFailed', targets: {} });
+    }
+    const first = await root.get('/console/activity?action=console.signInFailed');
+    expect(rowsOf(first.body)).toBe(50);
+    expect(first.body).toContain(
+      'href="/console/activity?action=console.signInFailed&amp;pageNum=2"',
+    );
+    const second = await root.get('/console/activity?action=console.signInFailed&pageNum=2');
+    expect(rowsOf(second.body)).toBe(2);
+  });
+
+  it('shows anyone else only the events by or about them, whatever the query asks', async () => {
+    const bob = new ConsoleClient(api.app);
+    await bob.signIn(api.bob.username, PASSWORD);
+    const own = await bob.get('/console/activity?user=root');
+    expect(own.statusCode).toBe(200);
+    const { items } = await api.service.store.listAudit(
+      { userId: api.bob.user.id },
+      { offset: 0, limit: 100, includeCount: false },
+    );
+    expect(rowsOf(own.body)).toBe(items.length);
+    expect(own.body).toContain('<code>console.signIn</code>');
+    expect(own.body).not.toContain('<code>org.create</code>');
+    expect(own.body).not.toContain('name="user"');
   });
 });

@@ -3,7 +3,7 @@ import type { UserRecord } from '../../domain/records.js';
 import type { ConsoleAssets } from '../assets.js';
 import { type Fragment, type Html, html } from '../html.js';
 
-export type Section = 'users' | 'orgs' | 'org-members' | 'keys' | 'profile';
+export type Section = 'users' | 'orgs' | 'org-members' | 'keys' | 'activity' | 'profile';
 
 /** What every page's frame needs beyond its own content. */
 export interface Frame {
@@ -40,6 +40,7 @@ function navigation(frame: Frame): Html {
     admin ? link('orgs', 'Organizations') : '',
     !admin && ownedOrgIds(frame.user).length > 0 ? link('org-members', 'My organizations') : '',
     link('keys', 'My keys'),
+    link('activity', 'Activity'),
   ];
   return html`<nav aria-label="Main">${links}</nav>
     <div class="who"><a href="/console/profile"${frame.section === 'profile' ? html` aria-current="page"` : ''}>${frame.user.username}</a>
