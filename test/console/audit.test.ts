@@ -1,9 +1,9 @@
 // The console records its changes as the signed-in user, from the browser's address; sign-ins,
 // sign-outs and failed sign-ins too, with never the name or password typed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditEvent } from '../../src/domain/audit.js';
 import { hashPassword } from '../../src/domain/passwords.js';
 import { TestApi } from '../support/api.js';
+import { auditAfter, auditCount } from '../support/audit.js';
 import { ConsoleClient } from '../support/console-client.js';
 
 const PASSWORD = 'a console password';
@@ -17,16 +17,11 @@ describe('the audit trail of the console', () => {
     const hash = await hashPassword(PASSWORD);
     await api.service.store.setPasswordHash('root', hash);
     await api.service.store.setPasswordHash(api.bob.username, hash);
-    setUp = (await api.service.store.listAudit({}, { offset: 0, limit: 1, includeCount: true }))
-      .total as number;
+    setUp = await auditCount(api.service.store);
   });
   afterAll(() => api.close());
 
-  const newEvents = async (): Promise<AuditEvent[]> => {
-    const page = { offset: 0, limit: 1000, includeCount: true };
-    const { items, total } = await api.service.store.listAudit({}, page);
-    return items.slice(0, (total as number) - setUp).reverse();
-  };
+  const newEvents = () => auditAfter(api.service.store, setUp);
 
   it('records sign-in, changes and sign-out as the user, and failures without the name typed', async () => {
     const root = new ConsoleClient(api.app);
