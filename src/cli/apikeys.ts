@@ -10,7 +10,16 @@ import { resolveRealm } from '../domain/realm.js';
 import { ORG_ROLES } from '../domain/records.js';
 import { listPage } from '../http/pagination.js';
 import { toOrgApiKeyDocument } from '../http/schemas/org-api-key.js';
-import { apiBase, type CommonOptions, objectId, withCommonOptions, withStore } from './common.js';
+import {
+  apiBase,
+  type CommonOptions,
+  type LifetimeOptions,
+  objectId,
+  withCommonOptions,
+  withExpiresIn,
+  withMaxKeyLifetime,
+  withStore,
+} from './common.js';
 import { CliError, emit, table } from './output.js';
 
 interface OrgOptions extends CommonOptions {
@@ -20,7 +29,7 @@ interface ChangeOptions extends OrgOptions {
   desc?: string;
   role?: string[];
 }
-interface CreateOptions extends ChangeOptions {
+interface CreateOptions extends ChangeOptions, LifetimeOptions {
   quiet?: boolean;
 }
 interface KeyOptions extends ChangeOptions {
@@ -67,7 +76,11 @@ export function apiKeysCommand(): Command {
       );
 
   withChanges(
-    forOrg('create', 'create a key and print its private key (the only time it is shown)'),
+    withMaxKeyLifetime(
+      withExpiresIn(
+        forOrg('create', 'create a key and print its private key (the only time it is shown)'),
+      ),
+    ),
     true,
   )
     .option('--quiet', 'print the private key alone (or the --json document), nothing on stderr')
@@ -81,6 +94,8 @@ export function apiKeysCommand(): Command {
           description,
           roles,
           realm: realm.value,
+          maxLifetimeMs: options.maxKeyLifetime,
+          expiresInMs: options.expiresIn,
         });
         if (!issued.ok) throw new CliError('no organization has that id');
         const { record, privateKey } = issued.value;

@@ -1,6 +1,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { databaseOption, publicUrl } from '../config.js';
+import { databaseOption, duration, publicUrl } from '../config.js';
 import { actingAs } from '../domain/audit-scope.js';
+import { DURATION_HELP } from '../domain/expiry.js';
 import { isObjectId } from '../domain/ids.js';
 import { hashPassword, passwordProblem } from '../domain/passwords.js';
 import type { UserRecord } from '../domain/records.js';
@@ -87,4 +88,28 @@ export async function passwordFromStdin(): Promise<string> {
   const problem = passwordProblem(password);
   if (problem) throw new CliError(problem);
   return hashPassword(password);
+}
+
+/** What `withMaxKeyLifetime` and `withExpiresIn` add to a command's options. */
+export interface LifetimeOptions {
+  maxKeyLifetime?: number;
+  expiresIn?: number;
+}
+
+/** The server's cap on a new key's life, read from the same variable as `keyward serve`. */
+export function withMaxKeyLifetime(command: Command): Command {
+  return command.addOption(
+    new Option('--max-key-lifetime <duration>', 'the longest a new key may live, e.g. 365d')
+      .env('KEYWARD_MAX_KEY_LIFETIME')
+      .argParser(duration),
+  );
+}
+
+/** A new key's asked-for life; capped by --max-key-lifetime. */
+export function withExpiresIn(command: Command): Command {
+  return command.option(
+    '--expires-in <duration>',
+    `the key expires after this: ${DURATION_HELP}`,
+    duration,
+  );
 }

@@ -1,6 +1,5 @@
 import { Command, Option } from 'commander';
 import { duration, integer } from '../config.js';
-import { DURATION_HELP } from '../domain/expiry.js';
 import { issueKey, MAX_DESCRIPTION_LENGTH, rollKey } from '../domain/keys.js';
 import { resolveRealm } from '../domain/realm.js';
 import type { ApiKeyRecord } from '../domain/records.js';
@@ -10,8 +9,11 @@ import {
   apiBase,
   type CommonOptions,
   findUser,
+  type LifetimeOptions,
   objectId,
   withCommonOptions,
+  withExpiresIn,
+  withMaxKeyLifetime,
   withStore,
 } from './common.js';
 import { CliError, emit, table } from './output.js';
@@ -19,14 +21,12 @@ import { CliError, emit, table } from './output.js';
 interface UserOptions extends CommonOptions {
   username: string;
 }
-interface LimitOptions extends UserOptions {
+interface LimitOptions extends UserOptions, LifetimeOptions {
   maxKeysPerUser: number;
-  maxKeyLifetime?: number;
   quiet?: boolean;
 }
 interface CreateOptions extends LimitOptions {
   description: string;
-  expiresIn?: number;
 }
 interface RollOptions extends LimitOptions {
   id: string;
@@ -50,30 +50,23 @@ export function keysCommand(): Command {
 
   // The server's limits, read from the same environment variables as `keyward serve`.
   const withLimits = (command: Command) =>
-    command
+    withMaxKeyLifetime(command)
       .addOption(
         new Option('--max-keys-per-user <number>', 'refuse when the user already holds this many')
           .env('KEYWARD_MAX_KEYS_PER_USER')
           .default(100)
           .argParser(integer(1, 10_000)),
       )
-      .addOption(
-        new Option('--max-key-lifetime <duration>', 'the longest a new key may live, e.g. 365d')
-          .env('KEYWARD_MAX_KEY_LIFETIME')
-          .argParser(duration),
-      )
       .option('--quiet', 'no explanation on stderr: only the key (or --json document) on stdout');
 
   const create = forUser(
     'create',
     'create a key and print it alone on stdout (the only time it is shown)',
-  )
-    .requiredOption(
-      '--description <text>',
-      `what the key is for (at most ${MAX_DESCRIPTION_LENGTH} characters)`,
-    )
-    .option('--expires-in <duration>', `the key expires after this: ${DURATION_HELP}`, duration);
-  withLimits(create).action((options: CreateOptions) =>
+  ).requiredOption(
+    '--description <text>',
+    `what the key is for (at most ${MAX_DESCRIPTION_LENGTH} characters)`,
+  );
+  withLimits(withExpiresIn(create)).action((options: CreateOptions) =>
     withStore(options, async (store) => {
       if (options.description.length > MAX_DESCRIPTION_LENGTH)
         throw new CliError(`--description is longer than ${MAX_DESCRIPTION_LENGTH} characters`);

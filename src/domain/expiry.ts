@@ -41,6 +41,11 @@ export function expiryOf(
   return toTimestamp(new Date(nowMs + Math.min(...lifetimes)));
 }
 
+/** An API body's `expiresInSeconds` as the issue request's field (absent stays absent). */
+export function requestedLifetime(seconds: number | undefined): { expiresInMs?: number } {
+  return seconds === undefined ? {} : { expiresInMs: seconds * 1000 };
+}
+
 /** The earlier of two expiries; no expiry is later than any. */
 export function sooner(a: Timestamp, b: Timestamp | undefined): Timestamp {
   return b === undefined || a < b ? a : b;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Store } from '../store/store.js';
+import { expiryMs, expiryOf } from './expiry.js';
 import { newObjectId } from './ids.js';
 import { generateApiKey, keyMaterial } from './keys.js';
 import {
@@ -79,6 +80,9 @@ export interface IssueOrgApiKeyRequest {
   readonly description: string;
   readonly roles: readonly OrgRole[];
   readonly realm: string;
+  /** As for personal keys (src/domain/keys.ts): asked-for lifetime, capped by the maximum. */
+  readonly expiresInMs?: number;
+  readonly maxLifetimeMs?: number;
 }
 
 export interface IssuedOrgApiKey {
@@ -98,6 +102,7 @@ export async function issueOrgApiKey(
   request: IssueOrgApiKeyRequest,
 ): Promise<Written<IssuedOrgApiKey, 'org-not-found'>> {
   const privateKey = generateApiKey();
+  const expiresAt = expiryOf(request.expiresInMs, request.maxLifetimeMs);
   for (let draw = 1; ; draw++) {
     const publicKey = generatePublicKey();
     const material = keyMaterial(publicKey, request.realm, privateKey);
@@ -110,9 +115,15 @@ export async function issueOrgApiKey(
       createdAt: toTimestamp(),
       suffix: material.suffix,
       ha1: material.ha1,
+      ...(expiresAt === undefined ? {} : { expiresAt }),
     });
     if (created.ok) {
-      const credential = { keyId: created.value.id, ha1: material.ha1 };
+      const expiresAtMs = expiryMs(expiresAt);
+      const credential = {
+        keyId: created.value.id,
+        ha1: material.ha1,
+        ...(expiresAtMs === undefined ? {} : { expiresAtMs }),
+      };
       return {
         ok: true,
         value: { record: created.value, credential, privateKey },

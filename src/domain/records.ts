@@ -125,4 +125,6 @@ export interface OrgApiKeyRecord {
   readonly usedCount: number;
   /** The private key's last 12 characters, kept only for display. */
   readonly suffix: string;
+  /** When it stops authenticating (keyward's extension, src/domain/expiry.ts). */
+  readonly expiresAt?: Timestamp;
 }

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { AuditAction, AuditChange } from '../domain/audit.js';
+import { expiryMs } from '../domain/expiry.js';
 import type { ObjectId, OrgApiKeyRecord, OrgRole } from '../domain/records.js';
 import { accessBlocksOf, deleteAccessEntriesOf } from './access-list.js';
 import { paged, Rollback, revisedWrite, type StoreContext, toCount } from './context.js';
@@ -20,6 +21,7 @@ const COLUMNS = [
   'last_used',
   'used_count',
   'suffix',
+  'expires_at',
 ] as const;
 
 type Row = Pick<Selectable<OrgApiKeysTable>, (typeof COLUMNS)[number]>;
@@ -45,6 +47,7 @@ async function withRoles(db: Kysely<Database>, rows: readonly Row[]): Promise<Or
     ...(row.last_used === null ? {} : { lastUsed: row.last_used }),
     usedCount: Number(row.used_count),
     suffix: row.suffix,
+    ...(row.expires_at === null ? {} : { expiresAt: row.expires_at }),
   }));
 }
 
@@ -88,7 +91,9 @@ export async function loadOrgApiKeyCredentials(
   if (!apiKey) return undefined;
   const ha1 = { MD5: row.ha1_md5, 'SHA-256': row.ha1_sha256, 'SHA-512-256': row.ha1_sha512_256 };
   const accessList = await accessBlocksOf(db, { kind: 'apiKey', id: apiKey.id });
-  return { apiKey, keys: [{ keyId: row.id, ha1 }], accessList };
+  const expiresAtMs = expiryMs(apiKey.expiresAt);
+  const key = { keyId: row.id, ha1, ...(expiresAtMs === undefined ? {} : { expiresAtMs }) };
+  return { apiKey, keys: [key], accessList };
 }
 
 /** Whether a user goes by `name`: public keys must not (see Store.createOrgApiKey). */
@@ -149,6 +154,7 @@ export function orgApiKeyQueries(ctx: StoreContext): OrgApiKeyQueries {
                 ha1_md5: key.ha1.MD5,
                 ha1_sha256: key.ha1['SHA-256'],
                 ha1_sha512_256: key.ha1['SHA-512-256'],
+                expires_at: key.expiresAt ?? null,
               })
               .execute();
           } catch (error) {

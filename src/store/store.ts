@@ -137,7 +137,7 @@ export interface UserCredentials {
 export interface NewOrgApiKey
   extends Pick<
     OrgApiKeyRecord,
-    'id' | 'orgId' | 'publicKey' | 'description' | 'roles' | 'createdAt' | 'suffix'
+    'id' | 'orgId' | 'publicKey' | 'description' | 'roles' | 'createdAt' | 'suffix' | 'expiresAt'
   > {
   readonly ha1: Ha1Set;
 }

@@ -58,4 +58,25 @@ describe('keys create --expires-in, --max-key-lifetime and keys roll', { timeout
     const old = listed.find((k) => k.id === capped.id);
     expect(daysFromNow(old?.expiresAt ?? '')).toBeCloseTo(1.5, 2);
   });
+
+  it("sets and caps a programmatic key's expiry: apikeys create --expires-in", () => {
+    const org = keywardJson<{ id: string }>(['orgs', 'create', '--name', 'Expiring', ...db]);
+    const create = (...extra: string[]) =>
+      keywardJson<{ expiresAt?: string }>([
+        'apikeys',
+        'create',
+        '--org',
+        org.id,
+        '--desc',
+        'ci',
+        '--role',
+        'ORG_MEMBER',
+        ...extra,
+        ...db,
+      ]);
+    expect(daysFromNow(create('--expires-in', '7d').expiresAt ?? '')).toBeCloseTo(7, 2);
+    const capped = create('--expires-in', '7d', '--max-key-lifetime', '36h');
+    expect(daysFromNow(capped.expiresAt ?? '')).toBeCloseTo(1.5, 2);
+    expect(create()).not.toHaveProperty('expiresAt');
+  });
 });

@@ -130,4 +130,26 @@ describe('key expiry and rotation', () => {
       lastUsedUserAgent: 'deploy-script/1.2',
     });
   });
+
+  it('expires programmatic keys alike: capped, asked for, listed, then 401', async () => {
+    const url = `${ATLAS}/orgs/${api.orgId}/apiKeys`;
+    const make = async (body: object) => {
+      const made = await api.request({ method: 'POST', url, as: api.root, body });
+      expect(made.statusCode).toBe(200);
+      return made.json();
+    };
+    const roles = ['ORG_MEMBER'];
+    const capped = await make({ desc: 'capped', roles });
+    expect(secondsFromNow(capped.expiresAt)).toBeGreaterThan(3590);
+    expect(secondsFromNow(capped.expiresAt)).toBeLessThanOrEqual(3600);
+    const brief = await make({ desc: 'brief', roles, expiresInSeconds: 2 });
+    const as = { username: brief.publicKey, key: brief.privateKey };
+    const orgUrl = `${ATLAS}/orgs/${api.orgId}`;
+    expect((await api.request({ url: orgUrl, as })).statusCode).toBe(200);
+    const listed = await api.request({ url: `${url}/${brief.id}`, as: api.root });
+    expect(listed.json().expiresAt).toBe(brief.expiresAt);
+
+    await sleep(Date.parse(brief.expiresAt) - Date.now() + 100);
+    expect((await api.request({ url: orgUrl, as })).statusCode).toBe(401);
+  });
 });

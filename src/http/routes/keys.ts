@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
+import { requestedLifetime } from '../../domain/expiry.js';
 import { DEFAULT_ROLL_OVERLAP_MS, issueKey, rollKey } from '../../domain/keys.js';
 import type { ApiContext } from '../context.js';
 import { ApiError, unauthorized } from '../errors.js';
@@ -58,14 +59,13 @@ export function keyRoutes(api: Api, context: ApiContext): void {
     },
     async (request, reply) => {
       const user = await targetUser(store, request.principal, request.params.userId);
-      const seconds = request.body.expiresInSeconds;
       const issued = await issueKey(store, {
         user,
         description: request.body.description,
         realm: context.realm,
         maxKeysPerUser: context.maxKeysPerUser,
         maxLifetimeMs: context.maxKeyLifetimeMs,
-        ...(seconds === undefined ? {} : { expiresInMs: seconds * 1000 }),
+        ...requestedLifetime(request.body.expiresInSeconds),
       });
       if (!issued.ok) throw notIssued(issued.error);
       users.addKey(user.username, issued.value.credential, issued.value.record, issued.revision);

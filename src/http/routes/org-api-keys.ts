@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { mayManageOrgApiKeys } from '../../domain/access.js';
+import { requestedLifetime } from '../../domain/expiry.js';
 import {
   type ApiKeyRefusal,
   checkApiKeyChanges,
@@ -118,6 +119,8 @@ export function orgApiKeyRoutes(api: Api, context: ApiContext): void {
         description: checked.value.description ?? '',
         roles: checked.value.roles ?? [],
         realm: context.realm,
+        maxLifetimeMs: context.maxKeyLifetimeMs,
+        ...requestedLifetime(request.body.expiresInSeconds),
       });
       // The org was deleted since the check: as if it never existed.
       if (!issued.ok) throw unauthorized();

@@ -2,17 +2,14 @@ import { type Static, Type } from '@sinclair/typebox';
 import { MAX_DURATION_MS } from '../../domain/expiry.js';
 import { MAX_DESCRIPTION_LENGTH, obfuscateKey } from '../../domain/keys.js';
 import type { ApiKeyRecord } from '../../domain/records.js';
-import { ListDocument, ObjectIdString } from './common.js';
+import { ExpiresAtField, ExpiresInSecondsField, ListDocument, ObjectIdString } from './common.js';
 
 // Properties are listed alphabetically: the serializer emits them in this order, as Atlas does.
 const keyFields = {
   createdAt: Type.String({ description: 'When the key was created (UTC, second precision)' }),
   description: Type.String({ maxLength: MAX_DESCRIPTION_LENGTH }),
   enabled: Type.Boolean(),
-  // keyward's extension (Atlas keys never expire): absent when the key does not.
-  expiresAt: Type.Optional(
-    Type.String({ description: 'keyward extension: when the key stops authenticating (UTC)' }),
-  ),
+  expiresAt: ExpiresAtField,
   id: ObjectIdString,
 };
 
@@ -51,13 +48,7 @@ export const ApiKeyList = ListDocument(ApiKeyDocument, "A page of the user's key
 export const CreateApiKeyBody = Type.Object(
   {
     description: Type.String({ maxLength: MAX_DESCRIPTION_LENGTH }),
-    expiresInSeconds: Type.Optional(
-      Type.Integer({
-        minimum: 1,
-        maximum: MAX_DURATION_MS / 1000,
-        description: 'keyward extension: the key expires this long after its creation',
-      }),
-    ),
+    expiresInSeconds: ExpiresInSecondsField,
   },
   { additionalProperties: false },
 );

@@ -1,4 +1,5 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { MAX_DURATION_MS } from '../../domain/expiry.js';
 
 /** Path ids are 24-hex ObjectIds; anything else is INVALID_PATH_PARAMETER, not a 404. */
 export const ObjectIdString = Type.String({
@@ -43,6 +44,20 @@ export function ListDocument<T extends TSchema>(item: T, description: string) {
     { description },
   );
 }
+
+// keyward's expiry extension (Atlas keys never expire), the same on personal and programmatic
+// keys: `expiresAt` is absent when the key does not expire.
+export const ExpiresAtField = Type.Optional(
+  Type.String({ description: 'keyward extension: when the key stops authenticating (UTC)' }),
+);
+export const ExpiresInSecondsField = Type.Optional(
+  Type.Integer({
+    minimum: 1,
+    maximum: MAX_DURATION_MS / 1000,
+    description:
+      'keyward extension: the key expires this long after its creation (at most --max-key-lifetime)',
+  }),
+);
 
 // Serializer copy → the schema it came from, which is what the OpenAPI document shows.
 const originals = new WeakMap<object, TSchema>();

@@ -2,7 +2,13 @@ import { type Static, Type } from '@sinclair/typebox';
 import { obfuscateKey } from '../../domain/keys.js';
 import { MAX_API_KEY_DESC_LENGTH } from '../../domain/org-api-keys.js';
 import type { OrgApiKeyRecord } from '../../domain/records.js';
-import { Link, ListDocument, ObjectIdString } from './common.js';
+import {
+  ExpiresAtField,
+  ExpiresInSecondsField,
+  Link,
+  ListDocument,
+  ObjectIdString,
+} from './common.js';
 
 // An org's programmatic API key, as Atlas sends it. Properties alphabetical, as Atlas does.
 
@@ -14,6 +20,7 @@ export const OrgApiKeyRole = Type.Object({
 export const OrgApiKeyDocument = Type.Object(
   {
     desc: Type.String(),
+    expiresAt: ExpiresAtField,
     id: ObjectIdString,
     links: Type.Array(Link),
     privateKey: Type.String({
@@ -43,10 +50,10 @@ const changeFields = {
   ),
 };
 
-export const CreateOrgApiKeyBody = Type.Object(changeFields, {
-  additionalProperties: false,
-  description: 'Both fields are required',
-});
+export const CreateOrgApiKeyBody = Type.Object(
+  { ...changeFields, expiresInSeconds: ExpiresInSecondsField },
+  { additionalProperties: false, description: '`desc` and `roles` are required' },
+);
 
 export const UpdateOrgApiKeyBody = Type.Object(changeFields, {
   additionalProperties: false,
@@ -61,6 +68,7 @@ export function toOrgApiKeyDocument(
 ): OrgApiKeyDocument {
   return {
     desc: key.description,
+    ...(key.expiresAt === undefined ? {} : { expiresAt: key.expiresAt }),
     id: key.id,
     links: [{ href: selfHref, rel: 'self' }],
     privateKey: privateKey ?? obfuscateKey(key.suffix),
