@@ -78,6 +78,11 @@ describe.each(dialects)('the audit trail on %s', (dialect) => {
     const second = await fresh.store.listAudit({}, { offset: 1, limit: 2, includeCount: false });
     expect(second.items.map((e) => e.action)).toEqual(['key.create', 'key.create']);
     expect(second.total).toBeUndefined();
+    // Paging on from an event, as an export does: exactly the older ones, however many arrive.
+    const all = (await list()).items;
+    await actingAs(cli, () => issue());
+    const after = await list({ after: all[1] });
+    expect(after.items.map((e) => e.id)).toEqual(all.slice(2).map((e) => e.id));
   });
 
   it('prunes events older than the cut-off only', async () => {
