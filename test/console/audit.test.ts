@@ -65,6 +65,52 @@ describe('the audit trail of the console', () => {
     expect(JSON.stringify(events)).not.toContain(PASSWORD);
   });
 
+  it('records an administrator’s changes to keys, roles, passwords, links and users', async () => {
+    const before = await auditCount(api.service.store);
+    const root = new ConsoleClient(api.app);
+    await root.signIn('root', PASSWORD);
+    await root.get('/console/keys');
+    const carol = await api.account({ username: 'carol@example.com' });
+    const skip = (await auditCount(api.service.store)) - before;
+    const user = `/console/users/${carol.user.id}`;
+    const key = `${user}/keys/${carol.keyId}`;
+    const posts: [string, Record<string, string>][] = [
+      [`${key}/disable`, {}],
+      [`${key}/enable`, {}],
+      [`${key}/roll`, {}],
+      [`${user}/memberships`, { orgId: api.orgId, role: 'ORG_OWNER' }],
+      [`${user}/memberships/${api.orgId}/remove`, {}],
+      [`${user}/global-owner/grant`, {}],
+      [`${user}/global-owner/revoke`, {}],
+      [`${user}/password`, { password: 'another console password' }],
+      [`${user}/link`, {}],
+      [`${user}/delete`, {}],
+    ];
+    for (const [url, form] of posts) {
+      const res = await root.post(url, { _csrf: root.csrf, ...form });
+      expect(res.statusCode, `${url}: ${res.body}`).toBe(303);
+    }
+    const events = (await auditAfter(api.service.store, before)).slice(skip);
+    expect(events.map((e) => e.action)).toEqual([
+      'key.disable',
+      'key.enable',
+      'key.roll',
+      'membership.set',
+      'membership.remove',
+      'globalRole.grant',
+      'globalRole.revoke',
+      'password.set',
+      // Carol has a password by then: the link is a reset.
+      'passwordReset.create',
+      'user.delete',
+    ]);
+    for (const event of events) {
+      expect(event.actor).toEqual({ kind: 'user', userId: api.root.user.id, username: 'root' });
+      expect(event.origin.channel).toBe('console');
+    }
+    expect(events.every((e) => e.targets.userId === carol.user.id)).toBe(true);
+  });
+
   const rowsOf = (body: string) => [...body.matchAll(/<tr data-event-id="/g)].length;
 
   it('shows a GLOBAL_OWNER every event on the Activity page, filtered and paged', async () => {
