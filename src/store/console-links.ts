@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import { appendAudit } from './audit.js';
+import { appendAudit } from './audit-rows.js';
 import type { StoreContext } from './context.js';
 import type { ConsoleLinksTable } from './schema.js';
 import type { ConsoleLink, Store } from './store.js';

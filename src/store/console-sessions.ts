@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import { appendAudit } from './audit.js';
+import { appendAudit } from './audit-rows.js';
 import type { StoreContext } from './context.js';
 import type { ConsoleRevealsTable, ConsoleSessionsTable } from './schema.js';
 import type { ConsoleSession, SealedReveal, Store } from './store.js';

@@ -1,7 +1,7 @@
 import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
 import type { AuditChange } from '../domain/audit.js';
 import type { Outcome, Page, PageRequest, Revision, Written } from '../domain/records.js';
-import { appendAudit } from './audit.js';
+import { appendAudit } from './audit-rows.js';
 import type { DialectKit } from './dialect.js';
 import type { Database } from './schema.js';
 import { bumpRevision } from './settings.js';

@@ -8,7 +8,7 @@ import type {
   UserRecord,
 } from '../domain/records.js';
 import { deleteAccessEntriesOf } from './access-list.js';
-import { appendAudit } from './audit.js';
+import { appendAudit } from './audit-rows.js';
 import { contains, paged, Rollback, revisedWrite, type StoreContext, toCount } from './context.js';
 import { publicKeyExists } from './org-api-keys.js';
 import type { Database, UsersTable } from './schema.js';
