@@ -202,7 +202,7 @@ export async function createService(
     );
     usage.start(config.usageFlushIntervalMs);
     accessUsage.start(config.usageFlushIntervalMs);
-    const stopPruning = pruneAuditTrail(store, config.auditRetentionDays, (error) =>
+    const pruning = pruneAuditTrail(store, config.auditRetentionDays, (error) =>
       logger.warn({ err: error }, 'audit trail prune failed'),
     );
     const revisions = watchRevisions(users, {
@@ -222,7 +222,7 @@ export async function createService(
       consoleSetupToken,
       async close() {
         revisions.stop();
-        stopPruning();
+        pruning.stop();
         await app.close();
         await usage.stop();
         await accessUsage.stop();
