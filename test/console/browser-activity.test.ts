@@ -50,7 +50,7 @@ describe('the console’s Activity page, in Chromium', () => {
     await page.waitForURL(/\/console\/activity$/);
     const rows = page.locator('#activity tbody tr');
     expect(await rows.count()).toBe(3);
-    await expect.poll(() => rows.first().innerText()).toContain('console.signIn');
+    await expect.poll(() => rows.first().textContent()).toContain('console.signIn');
     await page.getByLabel('Action').selectOption('user.create');
     await page.getByRole('button', { name: 'Filter' }).click();
     await page.waitForURL(/action=user\.create/);
