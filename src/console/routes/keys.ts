@@ -1,7 +1,10 @@
 import type { FastifyInstance } from 'fastify';
+import { parseDuration } from '../../domain/expiry.js';
 import { DEFAULT_ROLL_OVERLAP_MS, issueKey, rollKey } from '../../domain/keys.js';
+import type { Outcome } from '../../domain/records.js';
 import type { ConsoleContext } from '../context.js';
 import { idParam, seeOther, sendPage, signedInFrame, text } from '../requests.js';
+import { EXPIRY_CHOICES } from '../views/keys.js';
 import { withNotice } from '../views/notices.js';
 import { confirmDeleteKeyPage } from '../views/user.js';
 import { keptListQuery } from './key-list.js';
@@ -21,20 +24,24 @@ export function keyRoutes(scope: FastifyInstance, context: ConsoleContext): void
     const user = await userOf(request);
     if (!user) return userNotFound(request, reply);
     const description = text(request.body, 'description');
-    const refuse = (status: number, problem: string) => {
-      const form = { values: { description }, problems: { description: problem } };
+    const expiresIn = text(request.body, 'expiresIn');
+    const refuse = (status: number, problem: string, field = 'description') => {
+      const form = { values: { description, expiresIn }, problems: { [field]: problem } };
       return user.id === request.signedIn?.user.id
         ? sendMyKeysPage(context, request, reply, status, form)
         : sendUserPage(context, request, reply, user, status, form);
     };
     const problem = descriptionProblem(description);
     if (problem) return refuse(400, problem);
+    const lifetime = chosenLifetime(expiresIn);
+    if (!lifetime.ok) return refuse(400, 'Choose one of the offered expiries.', 'expiresIn');
     const issued = await issueKey(store, {
       user,
       description,
       realm: context.api.realm,
       maxKeysPerUser: context.api.maxKeysPerUser,
       maxLifetimeMs: context.api.maxKeyLifetimeMs,
+      ...lifetime.value,
     });
     if (!issued.ok) {
       if (issued.error === 'user-not-found') return userNotFound(request, reply);
@@ -121,4 +128,14 @@ export function keyRoutes(scope: FastifyInstance, context: ConsoleContext): void
     const back = `${userPath(request, user)}${keptListQuery(request)}`;
     return seeOther(reply, withNotice(back, 'key-deleted'));
   });
+}
+
+/** The form's expiry: one of the offered choices (empty: none asked), nothing else. */
+function chosenLifetime(value: string): Outcome<{ expiresInMs?: number }, 'not-offered'> {
+  if (value === '') return { ok: true, value: {} };
+  const parsed = parseDuration(value);
+  if (!parsed.ok || !EXPIRY_CHOICES.some((choice) => choice.value === value)) {
+    return { ok: false, error: 'not-offered' };
+  }
+  return { ok: true, value: { expiresInMs: parsed.value } };
 }
