@@ -111,6 +111,7 @@ export function orgPage(frame: SignedInFrame, view: OrgView): Html {
 <h1>${org.name}</h1>
 <dl class="facts panel"><dt>ID</dt><dd><code>${org.id}</code></dd><dt>Created</dt><dd>${when(org.createdAt)}</dd>
 <dt>Members</dt><dd>${count(view.membersTotal)}</dd></dl>
+<p><a class="button" href="${here}/api-keys">API keys of ${org.name}</a></p>
 <section aria-labelledby="members-title"><div class="title-row"><h2 id="members-title">Members</h2>
 <a class="button" href="${here}/users/new">New user in ${org.name}</a></div>
 ${addMemberForm(frame, view)}
