@@ -17,6 +17,7 @@ import { orgRoutes } from './routes/orgs.js';
 import { roleRoutes } from './routes/roles.js';
 import { selfRoutes } from './routes/self.js';
 import { sessionRoutes } from './routes/session.js';
+import { userAccessListRoutes } from './routes/user-access-list.js';
 import { userRoutes } from './routes/users.js';
 import { welcomeRoutes } from './routes/welcome.js';
 import { registerSecurityHeaders } from './security-headers.js';
@@ -168,6 +169,7 @@ async function consoleScope(scope: FastifyInstance, context: ConsoleContext): Pr
     // user their own access list; each route asks the API's rule itself.
     orgApiKeyRoutes(protectedScope, context);
     orgApiKeyPageRoutes(protectedScope, context);
+    userAccessListRoutes(protectedScope, context);
     await protectedScope.register(async (adminScope) => {
       adminScope.addHook('preHandler', async (request, reply) =>
         adminOnly(context, request, reply),
