@@ -170,7 +170,7 @@ export function confirmDeleteOrgPage(
     question: 'Delete this organization?',
     facts: html`<dt>Name</dt><dd>${org.name}</dd><dt>ID</dt><dd><code>${org.id}</code></dd><dt>Members</dt><dd>${count(members)}</dd>`,
     consequence:
-      'Its members lose their role in it, at once, and keep their accounts and keys. This cannot be undone.',
+      'Its members lose their role in it, at once, and keep their accounts and keys; its programmatic API keys are deleted with it. This cannot be undone.',
     action: `/console/orgs/${org.id}/delete`,
     button: 'Delete organization',
     cancel: `/console/orgs/${org.id}`,
