@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newObjectId } from '../../src/domain/ids.js';
+import { issueOrgApiKey } from '../../src/domain/org-api-keys.js';
 import { hashPassword } from '../../src/domain/passwords.js';
 import { toTimestamp } from '../../src/domain/time.js';
 import { TestApi } from '../support/api.js';
@@ -146,5 +147,34 @@ describe('programmatic API keys in the console', () => {
     const created = await createWithRoles(root, 'by root', ['ORG_MEMBER']);
     expect(created.statusCode).toBe(303);
     expect((await alice.get(keys)).body).toContain('by root');
+  });
+
+  it('keeps a new private key for its own page: My keys does not show it', async () => {
+    const created = await createWithRoles(alice, 'elsewhere', ['ORG_MEMBER']);
+    const mine = await alice.get('/console/keys');
+    expect(mine.statusCode).toBe(200);
+    expect(mine.body).not.toContain('id="new-key"');
+    // Taken by the other page, it is gone, as a reveal nobody collected.
+    const page = await alice.get(String(created.headers.location).replace('#new-key-panel', ''));
+    expect(page.body).not.toContain('id="new-key"');
+  });
+
+  it('pages the org’s keys 50 at a time', async () => {
+    for (let i = 0; i < 51; i++) {
+      const description = `key ${String(i).padStart(2, '0')}`;
+      const roles = ['ORG_MEMBER'] as const;
+      await issueOrgApiKey(api.service.store, {
+        orgId: api.orgId,
+        description,
+        roles,
+        realm: api.service.realm,
+      });
+    }
+    const first = await alice.get(keys);
+    expect(first.body.match(/<tr><td class="title">/g)).toHaveLength(50);
+    expect(first.body).toContain(`href="${keys}?pageNum=2" rel="next"`);
+    const second = await alice.get(`${keys}?pageNum=2`);
+    expect(second.body.match(/<tr><td class="title">/g)).toHaveLength(1);
+    expect((await alice.get(`${keys}?pageNum=3`)).body).toContain('id="past-the-end"');
   });
 });
