@@ -55,6 +55,8 @@ export interface RevealedKey {
   readonly username: string;
   /** The key list's URL in the API, as clients reach it (the public URL, else the request's origin). */
   readonly keysUrl: string;
+  /** What the command does with it; a personal key lists its owner's keys. */
+  readonly tries?: string;
 }
 
 /** The one-time panel: the key, and a curl command that works as it stands. */
@@ -66,7 +68,7 @@ export function revealPanel(reveal: RevealedKey): Html {
   cannot show it again; if it is lost, generate a new key and delete this one.</p>
   <div class="key-row"><code id="new-key">${reveal.key}</code>${copyButton('new-key', 'Copy')}</div>
   <p>It is the password of HTTP Digest authentication, with the username
-  <code>${reveal.username}</code>. To try it, run this command, which lists the keys (it
+  <code>${reveal.username}</code>. To try it, run this command, which ${reveal.tries ?? 'lists the keys'} (it
   holds the key: it stays in your shell's history):</p>
   <div class="key-row"><code class="command" id="new-key-curl">${command}</code>${copyButton('new-key-curl', 'Copy command')}</div>
 </section>`;
