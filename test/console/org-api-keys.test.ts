@@ -21,8 +21,13 @@ describe('programmatic API keys in the console', () => {
     await client.signIn(username, PASSWORD);
     return client;
   };
-  const createWithRoles = (client: ConsoleClient, desc: string, roles: readonly string[]) => {
-    const form = new URLSearchParams({ _csrf: client.csrf, desc });
+  const createWithRoles = (
+    client: ConsoleClient,
+    desc: string,
+    roles: readonly string[],
+    expiresIn = '',
+  ) => {
+    const form = new URLSearchParams({ _csrf: client.csrf, desc, expiresIn });
     for (const role of roles) form.append('roles', role);
     return client.send('POST', keys, {
       contentType: 'application/x-www-form-urlencoded',
@@ -176,5 +181,21 @@ describe('programmatic API keys in the console', () => {
     const second = await alice.get(`${keys}?pageNum=2`);
     expect(second.body.match(/<tr><td class="title">/g)).toHaveLength(1);
     expect((await alice.get(`${keys}?pageNum=3`)).body).toContain('id="past-the-end"');
+  });
+
+  it('gives a key the expiry chosen from the offered ones, and refuses any other', async () => {
+    const created = await createWithRoles(alice, 'monthly', ['ORG_MEMBER'], '30d');
+    expect(created.statusCode).toBe(303);
+    const page = { offset: 0, limit: 10, includeCount: false };
+    const [stored] = (await api.service.store.listOrgApiKeys(api.orgId, page)).items;
+    const days = (Date.parse(stored?.expiresAt ?? '') - Date.now()) / 86_400_000;
+    expect(days).toBeCloseTo(30, 2);
+    const listed = await alice.get(keys);
+    expect(listed.body).toContain('data-label="Expires"><time');
+
+    const odd = await createWithRoles(alice, 'odd', ['ORG_MEMBER'], '5d');
+    expect(odd.statusCode).toBe(400);
+    expect(odd.body).toContain('Choose one of the offered expiries.');
+    expect((await api.service.store.listOrgApiKeys(api.orgId, page)).items).toHaveLength(1);
   });
 });

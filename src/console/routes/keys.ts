@@ -1,10 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { parseDuration } from '../../domain/expiry.js';
 import { DEFAULT_ROLL_OVERLAP_MS, issueKey, rollKey } from '../../domain/keys.js';
-import type { Outcome } from '../../domain/records.js';
 import type { ConsoleContext } from '../context.js';
+import { chosenLifetime, EXPIRY_REFUSED } from '../key-lifetime.js';
 import { idParam, seeOther, sendPage, signedInFrame, text } from '../requests.js';
-import { EXPIRY_CHOICES } from '../views/keys.js';
 import { withNotice } from '../views/notices.js';
 import { confirmDeleteKeyPage } from '../views/user.js';
 import { keptListQuery } from './key-list.js';
@@ -34,7 +32,7 @@ export function keyRoutes(scope: FastifyInstance, context: ConsoleContext): void
     const problem = descriptionProblem(description);
     if (problem) return refuse(400, problem);
     const lifetime = chosenLifetime(expiresIn);
-    if (!lifetime.ok) return refuse(400, 'Choose one of the offered expiries.', 'expiresIn');
+    if (!lifetime.ok) return refuse(400, EXPIRY_REFUSED, 'expiresIn');
     const issued = await issueKey(store, {
       user,
       description,
@@ -128,14 +126,4 @@ export function keyRoutes(scope: FastifyInstance, context: ConsoleContext): void
     const back = `${userPath(request, user)}${keptListQuery(request)}`;
     return seeOther(reply, withNotice(back, 'key-deleted'));
   });
-}
-
-/** The form's expiry: one of the offered choices (empty: none asked), nothing else. */
-function chosenLifetime(value: string): Outcome<{ expiresInMs?: number }, 'not-offered'> {
-  if (value === '') return { ok: true, value: {} };
-  const parsed = parseDuration(value);
-  if (!parsed.ok || !EXPIRY_CHOICES.some((choice) => choice.value === value)) {
-    return { ok: false, error: 'not-offered' };
-  }
-  return { ok: true, value: { expiresInMs: parsed.value } };
 }

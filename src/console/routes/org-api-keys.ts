@@ -8,6 +8,7 @@ import {
 import type { OrgRecord } from '../../domain/records.js';
 import { refusal } from '../../http/routes/org-api-keys.js';
 import type { ConsoleContext } from '../context.js';
+import { chosenLifetime, EXPIRY_REFUSED } from '../key-lifetime.js';
 import { apiKeyRevealId } from '../key-reveals.js';
 import { allOf, pageNum, seeOther, sendPage, signedInFrame, text } from '../requests.js';
 import type { FormState } from '../views/forms.js';
@@ -26,7 +27,7 @@ export function refusedForm(request: FastifyRequest, refused: ApiKeyRefusal): Fo
   const { desc, roles } = changesOf(request);
   const error = refusal(refused);
   return {
-    values: { desc, roles: roles.join(' ') },
+    values: { desc, roles: roles.join(' '), expiresIn: text(request.body, 'expiresIn') },
     problems: {
       [refused.error === 'invalid-desc' ? 'desc' : 'roles']: `${error.errorCode}: ${error.detail}`,
     },
@@ -97,11 +98,21 @@ export function orgApiKeyRoutes(scope: FastifyInstance, context: ConsoleContext)
     if (!org) return orgNotFound(request, reply);
     const checked = checkApiKeyChanges(changesOf(request), true);
     if (!checked.ok) return sendKeysPage(request, reply, org, 400, refusedForm(request, checked));
+    const expiresIn = text(request.body, 'expiresIn');
+    const lifetime = chosenLifetime(expiresIn);
+    if (!lifetime.ok) {
+      const { desc, roles } = changesOf(request);
+      const values = { desc, roles: roles.join(' '), expiresIn };
+      const form = { values, problems: { expiresIn: EXPIRY_REFUSED } };
+      return sendKeysPage(request, reply, org, 400, form);
+    }
     const issued = await issueOrgApiKey(store, {
       orgId: org.id,
       description: checked.value.description ?? '',
       roles: checked.value.roles ?? [],
       realm: context.api.realm,
+      maxLifetimeMs: context.api.maxKeyLifetimeMs,
+      ...lifetime.value,
     });
     if (!issued.ok) return orgNotFound(request, reply);
     const { record, privateKey } = issued.value;

@@ -3,10 +3,11 @@ import { MAX_DESCRIPTION_LENGTH, obfuscateKey } from '../../domain/keys.js';
 import type { ApiKeyRecord } from '../../domain/records.js';
 import type { KeyFilter } from '../../store/store.js';
 import { type Fragment, type Html, html } from '../html.js';
+import { EXPIRY_CHOICES, EXPIRY_HINT } from '../key-lifetime.js';
 import { shellQuote } from '../shell.js';
 import { CHART_DAYS, sparkline } from '../usage-chart.js';
 import { count, when } from './format.js';
-import { actionButton, type Choice, csrf, type FormState, field, select } from './forms.js';
+import { actionButton, csrf, type FormState, field, select } from './forms.js';
 import { type PagerState, pagedList } from './pager.js';
 
 // A user's keys as any page shows them (an administrator's user page, the owner's own):
@@ -154,20 +155,11 @@ function filterForm(list: KeyList, urls: KeyUrls): Html {
 </form>`;
 }
 
-/** Lifetimes offered at generation: `parseDuration` spellings (src/domain/expiry.ts). */
-export const EXPIRY_CHOICES: readonly Choice[] = [
-  { value: '', label: 'Never' },
-  { value: '7d', label: 'In 7 days' },
-  { value: '30d', label: 'In 30 days' },
-  { value: '90d', label: 'In 90 days' },
-  { value: '365d', label: 'In a year' },
-];
-
 function generateForm(token: string, list: KeyList, urls: KeyUrls): Html {
   const full = list.held >= list.max;
   return html`<form class="grid-form panel" method="post" action="${urls.generate}">${csrf(token)}
   ${field({ name: 'description', label: 'Description', required: true, maxLength: MAX_DESCRIPTION_LENGTH, hint: 'what the key is for' }, list.values, list.problems)}
-  ${select({ name: 'expiresIn', label: 'Expires', choices: EXPIRY_CHOICES, hint: "the server's maximum lifetime, if set, still applies" }, list.values, list.problems)}
+  ${select({ name: 'expiresIn', label: 'Expires', choices: EXPIRY_CHOICES, hint: EXPIRY_HINT }, list.values, list.problems)}
   <div><button type="submit"${full ? html` disabled aria-describedby="key-limit"` : ''}>Generate key</button></div>
   ${full ? html`<p class="field-error" id="key-limit">At the limit: ${count(list.max)} keys is the most one user may hold. Delete a key to generate another.</p>` : ''}
 </form>`;

@@ -2,8 +2,9 @@ import { obfuscateKey } from '../../domain/keys.js';
 import { MAX_API_KEY_DESC_LENGTH } from '../../domain/org-api-keys.js';
 import { ORG_ROLES, type OrgApiKeyRecord, type OrgRecord } from '../../domain/records.js';
 import { type Html, html } from '../html.js';
+import { EXPIRY_CHOICES, EXPIRY_HINT } from '../key-lifetime.js';
 import { count, when } from './format.js';
-import { csrf, type FormState, field, type Values } from './forms.js';
+import { csrf, type FormState, field, select, type Values } from './forms.js';
 import { notice, page, type Section } from './layout.js';
 import { type PagerState, pagedList } from './pager.js';
 import type { SignedInFrame } from './user.js';
@@ -54,11 +55,12 @@ function keysTable(view: ApiKeysView): Html {
   <td data-label="Private key"><code class="key">${obfuscateKey(key.suffix)}</code></td>
   <td data-label="Roles">${key.roles.join(', ')}</td>
   <td data-label="Last used">${when(key.lastUsed)}</td>
+  <td data-label="Expires">${when(key.expiresAt)}</td>
   <td class="num" data-label="Requests">${count(key.usedCount)}</td></tr>`,
   );
   return html`<div class="table-scroll"><table id="api-keys" class="cards">
   <thead><tr><th scope="col">Description</th><th scope="col">Public key</th><th scope="col">Private key</th>
-  <th scope="col">Roles</th><th scope="col">Last used</th><th scope="col" class="num">Requests</th></tr></thead>
+  <th scope="col">Roles</th><th scope="col">Last used</th><th scope="col">Expires</th><th scope="col" class="num">Requests</th></tr></thead>
   <tbody>${rows}</tbody></table></div>`;
 }
 
@@ -79,6 +81,7 @@ ${notice(problems.form ? { kind: 'error', text: problems.form } : undefined)}
   <form class="grid-form" method="post" action="${keysPath(org)}">${csrf(frame.csrfToken)}
     ${descField(view)}
     ${roleBoxes(view.values ?? { roles: 'ORG_MEMBER' }, problems.roles)}
+    ${select({ name: 'expiresIn', label: 'Expires', choices: EXPIRY_CHOICES, hint: EXPIRY_HINT }, view.values, problems)}
     <div><button type="submit">Create API key</button></div>
   </form>
 </section>
