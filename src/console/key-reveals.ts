@@ -79,3 +79,15 @@ export class KeyReveals {
     return key === undefined ? undefined : { userId: pending.userId, keyId: pending.keyId, key };
   }
 }
+
+/**
+ * A programmatic key has no user to file its reveal under (the table's user is a foreign
+ * key to users), so it waits under the creating administrator, with its id marked so that
+ * their own key pages never mistake it for a personal key.
+ */
+const API_KEY_REVEAL_PREFIX = 'org-api-key:';
+
+export const apiKeyRevealId = (keyId: ObjectId): string => `${API_KEY_REVEAL_PREFIX}${keyId}`;
+
+export const isApiKeyReveal = (reveal: Reveal): boolean =>
+  reveal.keyId.startsWith(API_KEY_REVEAL_PREFIX);

@@ -12,11 +12,14 @@ import { adminOnly } from './routes/admin-only.js';
 import { keyDescriptionRoutes } from './routes/key-description.js';
 import { keyRoutes } from './routes/keys.js';
 import { linkRoutes } from './routes/links.js';
+import { orgApiKeyPageRoutes } from './routes/org-api-key.js';
+import { orgApiKeyRoutes } from './routes/org-api-keys.js';
 import { orgMemberRoutes } from './routes/org-members.js';
 import { orgRoutes } from './routes/orgs.js';
 import { roleRoutes } from './routes/roles.js';
 import { selfRoutes } from './routes/self.js';
 import { sessionRoutes } from './routes/session.js';
+import { userAccessListRoutes } from './routes/user-access-list.js';
 import { userRoutes } from './routes/users.js';
 import { welcomeRoutes } from './routes/welcome.js';
 import { registerSecurityHeaders } from './security-headers.js';
@@ -170,6 +173,11 @@ async function consoleScope(scope: FastifyInstance, context: ConsoleContext): Pr
     keyDescriptionRoutes(protectedScope, context);
     selfRoutes(protectedScope, context);
     orgMemberRoutes(protectedScope, context);
+    // Outside the administrators' scope: ORG_OWNERs manage their orgs' keys, and every
+    // user their own access list; each route asks the API's rule itself.
+    orgApiKeyRoutes(protectedScope, context);
+    orgApiKeyPageRoutes(protectedScope, context);
+    userAccessListRoutes(protectedScope, context);
     await protectedScope.register(async (adminScope) => {
       adminScope.addHook('preHandler', async (request, reply) =>
         adminOnly(context, request, reply),

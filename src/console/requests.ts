@@ -18,6 +18,14 @@ export function text(source: unknown, name: string): string {
   return typeof first === 'string' ? first : '';
 }
 
+/** Every value of a repeated form field (checkboxes), strings only. */
+export function allOf(source: unknown, name: string): string[] {
+  if (typeof source !== 'object' || source === null) return [];
+  const value: unknown = (source as Record<string, unknown>)[name];
+  const values: unknown[] = Array.isArray(value) ? value : [value];
+  return values.filter((v): v is string => typeof v === 'string');
+}
+
 /** The named fields of a form, as strings, to validate and to send back on refusal. */
 export function fields<const N extends string>(
   source: unknown,
@@ -63,7 +71,9 @@ export function homeOf(user: UserRecord): string {
  * one (the sign-in form's default is the users list), then their home.
  */
 export function landingFor(user: UserRecord, next: string): string {
-  const own = /^\/console\/(keys|profile|org-members)(\/|\?|$)/.test(next);
+  const own =
+    /^\/console\/(keys|profile|org-members)(\/|\?|$)/.test(next) ||
+    /^\/console\/(orgs\/\w+\/api-keys|users\/\w+\/access-list)(\/|\?|$)/.test(next);
   return mayAdminister(user) || own ? next : homeOf(user);
 }
 

@@ -70,4 +70,33 @@ describe('key expiry in the console', () => {
     expect(left).toBeLessThanOrEqual(DAY_MS);
     expect(row(page.body, api.alice.keyId)).toContain('data-flag="expiring"');
   });
+
+  it('generates a key with a chosen expiry, and refuses an expiry it did not offer', async () => {
+    await start();
+    await admin.get(alicePage());
+    const generated = await admin.post(`${alicePage()}/keys`, {
+      _csrf: admin.csrf,
+      description: 'quarterly',
+      expiresIn: '90d',
+    });
+    expect(generated.statusCode).toBe(303);
+    const held = await api.service.store.listKeys(api.alice.user.id, {
+      limit: 100,
+      offset: 0,
+      includeCount: false,
+    });
+    const made = held.items.find((key) => key.description === 'quarterly');
+    const left = Date.parse(made?.expiresAt ?? '') - Date.now();
+    expect(left).toBeGreaterThan(90 * DAY_MS - 60_000);
+    expect(left).toBeLessThanOrEqual(90 * DAY_MS);
+
+    const odd = await admin.post(`${alicePage()}/keys`, {
+      _csrf: admin.csrf,
+      description: 'odd',
+      expiresIn: '5d',
+    });
+    expect(odd.statusCode).toBe(400);
+    expect(odd.body).toContain('Choose one of the offered expiries.');
+    expect(odd.body).toContain('value="odd"');
+  });
 });

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { DEFAULT_ROLL_OVERLAP_MS, issueKey, rollKey } from '../../domain/keys.js';
 import type { ConsoleContext } from '../context.js';
+import { chosenLifetime, EXPIRY_REFUSED } from '../key-lifetime.js';
 import { idParam, seeOther, sendPage, signedInFrame, text } from '../requests.js';
 import { withNotice } from '../views/notices.js';
 import { confirmDeleteKeyPage } from '../views/user.js';
@@ -21,20 +22,24 @@ export function keyRoutes(scope: FastifyInstance, context: ConsoleContext): void
     const user = await userOf(request);
     if (!user) return userNotFound(request, reply);
     const description = text(request.body, 'description');
-    const refuse = (status: number, problem: string) => {
-      const form = { values: { description }, problems: { description: problem } };
+    const expiresIn = text(request.body, 'expiresIn');
+    const refuse = (status: number, problem: string, field = 'description') => {
+      const form = { values: { description, expiresIn }, problems: { [field]: problem } };
       return user.id === request.signedIn?.user.id
         ? sendMyKeysPage(context, request, reply, status, form)
         : sendUserPage(context, request, reply, user, status, form);
     };
     const problem = descriptionProblem(description);
     if (problem) return refuse(400, problem);
+    const lifetime = chosenLifetime(expiresIn);
+    if (!lifetime.ok) return refuse(400, EXPIRY_REFUSED, 'expiresIn');
     const issued = await issueKey(store, {
       user,
       description,
       realm: context.api.realm,
       maxKeysPerUser: context.api.maxKeysPerUser,
       maxLifetimeMs: context.api.maxKeyLifetimeMs,
+      ...lifetime.value,
     });
     if (!issued.ok) {
       if (issued.error === 'user-not-found') return userNotFound(request, reply);

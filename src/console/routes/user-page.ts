@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { UserRecord } from '../../domain/records.js';
 import type { Store } from '../../store/store.js';
 import type { ConsoleContext } from '../context.js';
-import type { Reveal } from '../key-reveals.js';
+import { isApiKeyReveal, type Reveal } from '../key-reveals.js';
 import { LINK_REVEAL_ID } from '../links.js';
 import { idParam, sendPage, signedInFrame } from '../requests.js';
 import type { FormState } from '../views/forms.js';
@@ -32,7 +32,9 @@ async function pendingReveal(
 ): Promise<{ reveal?: Reveal; link?: IssuedLinkView }> {
   const signedIn = request.signedIn;
   const reveal = signedIn && (await context.reveals.take(signedIn.id, user.id));
-  if (!reveal) return {};
+  // A programmatic key's reveal belongs to its own page: taken here (by a racing tab) it
+  // is dropped, as a reveal nobody collects, never shown as a personal key.
+  if (!reveal || isApiKeyReveal(reveal)) return {};
   return reveal.keyId === LINK_REVEAL_ID ? { link: { url: reveal.key } } : { reveal };
 }
 

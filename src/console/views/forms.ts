@@ -59,7 +59,12 @@ export interface Choice {
 }
 
 export function select(
-  spec: { readonly name: string; readonly label: string; readonly choices: readonly Choice[] },
+  spec: {
+    readonly name: string;
+    readonly label: string;
+    readonly choices: readonly Choice[];
+    readonly hint?: string;
+  },
   values: Values = {},
   problems: Problems = {},
 ): Html {

@@ -3,6 +3,7 @@ import { MAX_DESCRIPTION_LENGTH, obfuscateKey } from '../../domain/keys.js';
 import type { ApiKeyRecord } from '../../domain/records.js';
 import type { KeyFilter } from '../../store/store.js';
 import { type Fragment, type Html, html } from '../html.js';
+import { EXPIRY_CHOICES, EXPIRY_HINT } from '../key-lifetime.js';
 import { shellQuote } from '../shell.js';
 import { CHART_DAYS, sparkline } from '../usage-chart.js';
 import { count, when } from './format.js';
@@ -55,6 +56,8 @@ export interface RevealedKey {
   readonly username: string;
   /** The key list's URL in the API, as clients reach it (the public URL, else the request's origin). */
   readonly keysUrl: string;
+  /** What the command does with it; a personal key lists its owner's keys. */
+  readonly tries?: string;
 }
 
 /** The one-time panel: the key, and a curl command that works as it stands. */
@@ -66,7 +69,7 @@ export function revealPanel(reveal: RevealedKey): Html {
   cannot show it again; if it is lost, generate a new key and delete this one.</p>
   <div class="key-row"><code id="new-key">${reveal.key}</code>${copyButton('new-key', 'Copy')}</div>
   <p>It is the password of HTTP Digest authentication, with the username
-  <code>${reveal.username}</code>. To try it, run this command, which lists the keys (it
+  <code>${reveal.username}</code>. To try it, run this command, which ${reveal.tries ?? 'lists the keys'} (it
   holds the key: it stays in your shell's history):</p>
   <div class="key-row"><code class="command" id="new-key-curl">${command}</code>${copyButton('new-key-curl', 'Copy command')}</div>
 </section>`;
@@ -156,6 +159,7 @@ function generateForm(token: string, list: KeyList, urls: KeyUrls): Html {
   const full = list.held >= list.max;
   return html`<form class="grid-form panel" method="post" action="${urls.generate}">${csrf(token)}
   ${field({ name: 'description', label: 'Description', required: true, maxLength: MAX_DESCRIPTION_LENGTH, hint: 'what the key is for' }, list.values, list.problems)}
+  ${select({ name: 'expiresIn', label: 'Expires', choices: EXPIRY_CHOICES, hint: EXPIRY_HINT }, list.values, list.problems)}
   <div><button type="submit"${full ? html` disabled aria-describedby="key-limit"` : ''}>Generate key</button></div>
   ${full ? html`<p class="field-error" id="key-limit">At the limit: ${count(list.max)} keys is the most one user may hold. Delete a key to generate another.</p>` : ''}
 </form>`;

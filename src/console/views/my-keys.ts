@@ -42,6 +42,7 @@ ${keySection(frame.csrfToken, view.keyList, {
   generate: `${base}/keys`,
   key: (keyId) => `${base}/keys/${keyId}`,
 })}
-${renameForm(view)}`,
+${renameForm(view)}
+<p><a href="${base}/access-list">API access list</a>: the addresses your keys may be used from.</p>`,
   );
 }

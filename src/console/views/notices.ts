@@ -34,6 +34,10 @@ const MESSAGES = {
   'user-invited':
     'User created, with an invitation link below: send it to them, so they choose a password and generate their own keys.',
   'password-chosen': 'Your password is set and you are signed in. Generate your API keys here.',
+  'api-key-saved': 'API key saved; its new roles apply to its next request.',
+  'api-key-deleted': 'API key deleted: it no longer authenticates.',
+  'access-entry-added': 'Address added to the access list.',
+  'access-entry-removed': 'Address removed from the access list.',
   'own-password-changed': 'Password changed; your other console sessions have ended.',
 } as const;
 

@@ -54,6 +54,7 @@ export function orgMembersPage(frame: SignedInFrame, view: OrgMembersView): Html
     org.name,
     html`<p><a href="/console/org-members">← My organizations</a></p>
 <h1>${org.name}</h1>
+<p><a class="button" href="/console/orgs/${org.id}/api-keys">API keys of ${org.name}</a></p>
 ${view.invited ? linkPanel(view.invited.link, view.invited.user) : ''}
 <h2>Members</h2>
 <div class="table-scroll"><table id="members">

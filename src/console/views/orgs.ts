@@ -111,6 +111,7 @@ export function orgPage(frame: SignedInFrame, view: OrgView): Html {
 <h1>${org.name}</h1>
 <dl class="facts panel"><dt>ID</dt><dd><code>${org.id}</code></dd><dt>Created</dt><dd>${when(org.createdAt)}</dd>
 <dt>Members</dt><dd>${count(view.membersTotal)}</dd></dl>
+<p><a class="button" href="${here}/api-keys">API keys of ${org.name}</a></p>
 <section aria-labelledby="members-title"><div class="title-row"><h2 id="members-title">Members</h2>
 <a class="button" href="${here}/users/new">New user in ${org.name}</a></div>
 ${addMemberForm(frame, view)}
@@ -169,7 +170,7 @@ export function confirmDeleteOrgPage(
     question: 'Delete this organization?',
     facts: html`<dt>Name</dt><dd>${org.name}</dd><dt>ID</dt><dd><code>${org.id}</code></dd><dt>Members</dt><dd>${count(members)}</dd>`,
     consequence:
-      'Its members lose their role in it, at once, and keep their accounts and keys. This cannot be undone.',
+      'Its members lose their role in it, at once, and keep their accounts and keys; its programmatic API keys are deleted with it. This cannot be undone.',
     action: `/console/orgs/${org.id}/delete`,
     button: 'Delete organization',
     cancel: `/console/orgs/${org.id}`,

@@ -70,7 +70,8 @@ ${keySection(frame.csrfToken, view.keyList, {
   list: base,
   generate: `${base}/keys`,
   key: (keyId) => `${base}/keys/${keyId}`,
-})}</section>`;
+})}
+<p><a href="${base}/access-list">API access list</a>: the addresses ${view.user.username}’s keys may be used from.</p></section>`;
 };
 
 // Every user may sign in to the console with a password, to manage their own keys.

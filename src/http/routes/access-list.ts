@@ -62,8 +62,8 @@ const addressRefused = (text: string | undefined) =>
     [text ?? 'null'],
   );
 
-/** The blocks a POST body names, canonical and distinct, or the 400 Atlas gives. */
-function blocksOf(body: Static<typeof AddAccessListBody>): NewAccessEntry[] {
+/** The blocks a POST body names, canonical and distinct, or the 400 Atlas gives (the console's too). */
+export function blocksOf(body: Static<typeof AddAccessListBody>): NewAccessEntry[] {
   const created = currentTimestamp();
   const seen = new Set<string>();
   return body.map((item) => {
@@ -87,6 +87,12 @@ function blocksOf(body: Static<typeof AddAccessListBody>): NewAccessEntry[] {
     return { cidrBlock: block.value, comment: item.comment, created };
   });
 }
+
+export const tooManyEntries = () =>
+  new ApiError(
+    'TOO_MANY_ACCESS_LIST_ENTRIES',
+    `An access list may hold at most ${MAX_ACCESS_LIST_ENTRIES} entries; remove some first.`,
+  );
 
 /**
  * `GET|POST {owner}/{accessList|whitelist}` and `GET|DELETE …/{IP-ADDRESS}` for one kind of
@@ -171,12 +177,7 @@ export function accessListRoutes(api: Api, context: ApiContext, spec: AccessList
           blocksOf(request.body),
           MAX_ACCESS_LIST_ENTRIES,
         );
-        if (!added.ok) {
-          throw new ApiError(
-            'TOO_MANY_ACCESS_LIST_ENTRIES',
-            `An access list may hold at most ${MAX_ACCESS_LIST_ENTRIES} entries; remove some first.`,
-          );
-        }
+        if (!added.ok) throw tooManyEntries();
         resolved.changed(added.revision);
         reply.code(201);
         return listOf(request, resolved.owner, request.query);

@@ -37,7 +37,8 @@ const REFUSALS = {
     new ApiError('MISSING_API_KEY_ROLES', 'The API key must have at least one role.'),
 };
 
-function refusal(refused: ApiKeyRefusal): ApiError {
+/** The API's error for a refused desc or roles; the console shows the same words. */
+export function refusal(refused: ApiKeyRefusal): ApiError {
   if (refused.error !== 'unknown-role') return REFUSALS[refused.error]();
   return new ApiError(
     'INVALID_ENUM_VALUE',
