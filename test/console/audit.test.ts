@@ -65,7 +65,7 @@ describe('the audit trail of the console', () => {
     expect(JSON.stringify(events)).not.toContain(PASSWORD);
   });
 
-  it('records an administrator’s changes to keys, roles, passwords, links and users', async () => {
+  it('records an administrator’s changes to keys, roles, passwords, links, access lists and users', async () => {
     const before = await auditCount(api.service.store);
     const root = new ConsoleClient(api.app);
     await root.signIn('root', PASSWORD);
@@ -84,6 +84,8 @@ describe('the audit trail of the console', () => {
       [`${user}/global-owner/revoke`, {}],
       [`${user}/password`, { password: 'another console password' }],
       [`${user}/link`, {}],
+      [`${user}/access-list`, { address: '192.0.2.9', comment: '' }],
+      [`${user}/access-list/remove`, { cidrBlock: '192.0.2.9/32' }],
       [`${user}/delete`, {}],
     ];
     for (const [url, form] of posts) {
@@ -102,6 +104,8 @@ describe('the audit trail of the console', () => {
       'password.set',
       // Carol has a password by then: the link is a reset.
       'passwordReset.create',
+      'accessList.add',
+      'accessList.delete',
       'user.delete',
     ]);
     for (const event of events) {
