@@ -85,7 +85,9 @@ describe('self-service keys and invitations, in Chromium', () => {
     await dev.getByRole('button', { name: 'Set password and sign in' }).click();
     await dev.waitForURL(/\/console\/keys\?notice=password-chosen$/);
     expect(await dev.locator('h1').textContent()).toBe('My keys');
-    expect(await dev.getByRole('navigation', { name: 'Main' }).textContent()).toBe('My keys');
+    // Their own pages only: no administrator's or org owner's links.
+    const nav = dev.getByRole('navigation', { name: 'Main' });
+    expect(await nav.getByRole('link').allTextContents()).toEqual(['My keys', 'Activity']);
   });
 
   it('refuses the link a second time, and an expired one', async () => {
