@@ -1,5 +1,5 @@
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSqlite } from '../../src/store/sqlite-driver.js';
 import { ATLAS, TestApi } from '../support/api.js';
 import { parsePrometheusText, total } from '../support/prometheus-text.js';
 
@@ -31,14 +31,18 @@ describe('a usage flush the database refuses', { timeout: 60_000 }, () => {
     }
     // A use is counted as its response ends, which may follow the injected request's answer.
     await expect.poll(() => api.service.usage.unflushed(api.alice.keyId)?.count).toBe(3);
-    const locker = new Database(api.database);
+    // Through keyward's own SQLite library (node:sqlite on Node 24+): a second copy of SQLite
+    // in one process does not see the first one's locks.
+    const locker = openSqlite(api.database);
+    let locked = false;
     try {
       locker.exec('begin exclusive');
+      locked = true;
       await api.service.usage.flush();
       expect(await failures()).toBe(1);
       expect(await usedCount()).toBe(before);
     } finally {
-      if (locker.inTransaction) locker.exec('rollback');
+      if (locked) locker.exec('rollback');
       locker.close();
     }
     await api.service.usage.flush();
