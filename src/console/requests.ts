@@ -1,11 +1,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { mayAdminister } from '../domain/access.js';
 import { isObjectId } from '../domain/ids.js';
-import type { UserRecord } from '../domain/records.js';
+import type { Page, PageRequest, UserRecord } from '../domain/records.js';
 import type { ConsoleContext } from './context.js';
 import type { Html } from './html.js';
 import type { Frame } from './views/layout.js';
 import { noticeFor } from './views/notices.js';
+import type { PagerState } from './views/pager.js';
 
 /**
  * A string field of a parsed form or query. Forms arrive as `Record<string, string |
@@ -39,6 +40,25 @@ export function pageNum(request: FastifyRequest): number {
   const raw = text(request.query, 'pageNum');
   const n = /^\d{1,9}$/.test(raw) ? Number(raw) : 1;
   return Math.max(n, 1);
+}
+
+/**
+ * The page of a list that `?pageNum=` asks for, `itemsPerPage` a page and counted, with the
+ * pager that goes with it; `href` is the list's URL for a page number.
+ */
+export async function pageOfList<T>(
+  request: FastifyRequest,
+  itemsPerPage: number,
+  list: (page: PageRequest) => Promise<Page<T>>,
+  href: (pageNum: number) => string,
+): Promise<{ readonly items: readonly T[]; readonly pager: PagerState }> {
+  const n = pageNum(request);
+  const found = await list({
+    offset: (n - 1) * itemsPerPage,
+    limit: itemsPerPage,
+    includeCount: true,
+  });
+  return { items: found.items, pager: { pageNum: n, itemsPerPage, total: found.total ?? 0, href } };
 }
 
 const MAX_SEARCH_LENGTH = 256;

@@ -24,12 +24,6 @@ function merge(deltas: readonly UsageDelta[]): UsageDelta[] {
 }
 
 /**
- * One UPDATE per flush whatever its size: the deltas travel as arrays (PostgreSQL) or as
- * one JSON document (SQLite) and are joined to api_keys and org_api_keys (programmatic keys,
- * which get no daily rows). Keys deleted meanwhile match no
- * row and are dropped. Usage does not bump the credentials revision: it is not a credential.
- */
-/**
  * SET clauses for where a key was last used: taken from the delta unless the stored use
  * (another instance's flush) is later. Both dialects read the row's old `last_used` here.
  */
@@ -44,6 +38,12 @@ function whereFrom(stored: RawBuilder<unknown>) {
 /** Personal keys and programmatic keys: the same counts; daily rows only for personal keys. */
 const USAGE_TABLES = ['api_keys', 'org_api_keys'] as const;
 
+/**
+ * One UPDATE per flush whatever its size: the deltas travel as arrays (PostgreSQL) or as
+ * one JSON document (SQLite) and are joined to api_keys and org_api_keys (programmatic keys,
+ * which get no daily rows). Keys deleted meanwhile match no
+ * row and are dropped. Usage does not bump the credentials revision: it is not a credential.
+ */
 export function usageQueries(
   ctx: StoreContext,
 ): Pick<Store, 'applyUsage' | 'dailyUsage' | 'busiestKeys'> {

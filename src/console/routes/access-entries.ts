@@ -9,7 +9,7 @@ import { ApiError } from '../../http/errors.js';
 import { blocksOf, tooManyEntries } from '../../http/routes/access-list.js';
 import { MAX_ACCESS_COMMENT_LENGTH } from '../../http/schemas/access-list.js';
 import type { ConsoleContext } from '../context.js';
-import { fields, pageNum, text } from '../requests.js';
+import { fields, pageOfList, text } from '../requests.js';
 import type { AccessListView } from '../views/access-list.js';
 import type { FormState } from '../views/forms.js';
 
@@ -34,21 +34,16 @@ export async function loadAccessList(
   form: FormState = {},
 ): Promise<AccessListView> {
   const { store, accessUsage } = context.api;
-  const n = pageNum(request);
-  const found = await store.listAccessEntries(list.owner, {
-    offset: (n - 1) * ENTRIES_PER_PAGE,
-    limit: ENTRIES_PER_PAGE,
-    includeCount: true,
-  });
+  const { items, pager } = await pageOfList(
+    request,
+    ENTRIES_PER_PAGE,
+    (page) => store.listAccessEntries(list.owner, page),
+    (p) => `${list.page}?pageNum=${p}`,
+  );
   return {
-    entries: found.items.map((entry) => accessUsage.withUnflushed(list.owner, entry)),
+    entries: items.map((entry) => accessUsage.withUnflushed(list.owner, entry)),
     action: list.action,
-    pager: {
-      pageNum: n,
-      itemsPerPage: ENTRIES_PER_PAGE,
-      total: found.total ?? 0,
-      href: (p) => `${list.page}?pageNum=${p}`,
-    },
+    pager,
     ...form,
   };
 }

@@ -3,7 +3,7 @@ import { mayAdminister } from '../../domain/access.js';
 import { type AuditFilter, isAuditAction } from '../../domain/audit.js';
 import { isObjectId } from '../../domain/ids.js';
 import type { ConsoleContext } from '../context.js';
-import { pageNum, sendPage, signedInFrame, text } from '../requests.js';
+import { pageOfList, sendPage, signedInFrame, text } from '../requests.js';
 import { activityPage } from '../views/activity.js';
 
 const EVENTS_PER_PAGE = 50;
@@ -30,28 +30,18 @@ export function activityRoutes(scope: FastifyInstance, context: ConsoleContext):
       ...(userId !== undefined && { userId }),
       ...(isAuditAction(action) && { action }),
     };
-    const n = pageNum(request);
-    const found = await store.listAudit(filter, {
-      offset: (n - 1) * EVENTS_PER_PAGE,
-      limit: EVENTS_PER_PAGE,
-      includeCount: true,
-    });
     const shown = { user: everyone ? user : '', action: isAuditAction(action) ? action : '' };
     const query = new URLSearchParams(Object.entries(shown).filter(([, v]) => v !== ''));
+    const { items, pager } = await pageOfList(
+      request,
+      EVENTS_PER_PAGE,
+      (page) => store.listAudit(filter, page),
+      (p) => `/console/activity?${query.size ? `${query}&` : ''}pageNum=${p}`,
+    );
     return sendPage(
       reply,
       200,
-      activityPage(frame, {
-        events: found.items,
-        everyone,
-        filter: shown,
-        pager: {
-          pageNum: n,
-          itemsPerPage: EVENTS_PER_PAGE,
-          total: found.total ?? 0,
-          href: (p) => `/console/activity?${query.size ? `${query}&` : ''}pageNum=${p}`,
-        },
-      }),
+      activityPage(frame, { events: items, everyone, filter: shown, pager }),
     );
   });
 }

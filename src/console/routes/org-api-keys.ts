@@ -10,7 +10,7 @@ import { refusal } from '../../http/routes/org-api-keys.js';
 import type { ConsoleContext } from '../context.js';
 import { chosenLifetime, EXPIRY_REFUSED } from '../key-lifetime.js';
 import { apiKeyRevealId } from '../key-reveals.js';
-import { allOf, pageNum, seeOther, sendPage, signedInFrame, text } from '../requests.js';
+import { allOf, pageOfList, seeOther, sendPage, signedInFrame, text } from '../requests.js';
 import type { FormState } from '../views/forms.js';
 import { apiKeysPage, type OrgPlace } from '../views/org-api-keys.js';
 import { apiKeyOwners, apiKeysPath } from './api-key-owners.js';
@@ -64,24 +64,19 @@ export function orgApiKeyRoutes(scope: FastifyInstance, context: ConsoleContext)
     status = 200,
     form: FormState = {},
   ) => {
-    const n = pageNum(request);
-    const found = await store.listOrgApiKeys(org.id, {
-      offset: (n - 1) * KEYS_PER_PAGE,
-      limit: KEYS_PER_PAGE,
-      includeCount: true,
-    });
+    const { items, pager } = await pageOfList(
+      request,
+      KEYS_PER_PAGE,
+      (page) => store.listOrgApiKeys(org.id, page),
+      (p) => `${apiKeysPath(org.id)}?pageNum=${p}`,
+    );
     return sendPage(
       reply,
       status,
       apiKeysPage(signedInFrame(context, request), {
         ...placeOf(context, request, org),
-        keys: found.items,
-        pager: {
-          pageNum: n,
-          itemsPerPage: KEYS_PER_PAGE,
-          total: found.total ?? 0,
-          href: (p) => `${apiKeysPath(org.id)}?pageNum=${p}`,
-        },
+        keys: items,
+        pager,
         ...form,
       }),
     );

@@ -6,6 +6,7 @@ import {
   fields,
   idParam,
   pageNum,
+  pageOfList,
   searchParam,
   seeOther,
   sendPage,
@@ -32,25 +33,16 @@ export function orgRoutes(scope: FastifyInstance, context: ConsoleContext): void
     status: number,
     form: FormState = {},
   ) => {
-    const n = pageNum(request);
-    const page = await store.listOrgs({
-      offset: (n - 1) * ORGS_PER_PAGE,
-      limit: ORGS_PER_PAGE,
-      includeCount: true,
-    });
+    const { items, pager } = await pageOfList(
+      request,
+      ORGS_PER_PAGE,
+      (page) => store.listOrgs(page),
+      (p) => `/console/orgs?pageNum=${p}`,
+    );
     return sendPage(
       reply,
       status,
-      orgsPage(signedInFrame(context, request), {
-        orgs: page.items,
-        pager: {
-          pageNum: n,
-          itemsPerPage: ORGS_PER_PAGE,
-          total: page.total ?? 0,
-          href: (p) => `/console/orgs?pageNum=${p}`,
-        },
-        ...form,
-      }),
+      orgsPage(signedInFrame(context, request), { orgs: items, pager, ...form }),
     );
   };
 
