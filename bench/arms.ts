@@ -54,6 +54,8 @@ export interface GroupContext {
   readonly keywardArgs: readonly string[];
   readonly keywardNodeArgs: readonly string[];
   readonly baseBin?: string;
+  /** The base build's `--workers` (BENCH_BASE_WORKERS). */
+  readonly baseWorkers: string;
 }
 
 export interface StartedGroup {

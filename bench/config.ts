@@ -10,6 +10,8 @@
 //   BENCH_LOOP_DELAY   1: every keyward process reports its event-loop delay per run (loop-delay.ts)
 //   BENCH_BASE_BIN     another build's bin/keyward.js (say, main's): scenario g serves the same
 //                      database with it too, `--workers 1`, as 'keyward-base', to judge a change
+//   BENCH_BASE_WORKERS the base build's `--workers` (default 1; "auto" to judge a change to how
+//                      workers work together)
 //   BENCH_SERVERS      only the arms against these servers, e.g. "keyward-w1,keyward-base"
 //   BENCH_RESULTS      where the JSON goes (default bench/results)
 //   BENCH_WRK_THREADS  wrk threads in scenario g, each with its own slice of headers (default 2)
@@ -33,6 +35,7 @@ export interface BenchConfig {
   readonly cpuProfDir?: string;
   readonly loopDelay: boolean;
   readonly baseBin?: string;
+  readonly baseWorkers: string;
   readonly servers?: ReadonlySet<string>;
   readonly resultsDir: string;
   readonly wrkThreads: number;
@@ -77,6 +80,7 @@ export function readConfig(): BenchConfig {
     ...(cpuProf ? { cpuProfDir: resolve(cpuProf) } : {}),
     loopDelay: process.env.BENCH_LOOP_DELAY === '1',
     ...(process.env.BENCH_BASE_BIN ? { baseBin: resolve(process.env.BENCH_BASE_BIN) } : {}),
+    baseWorkers: process.env.BENCH_BASE_WORKERS || '1',
     ...(process.env.BENCH_SERVERS
       ? { servers: new Set(process.env.BENCH_SERVERS.split(/[\s,]+/).filter(Boolean)) }
       : {}),

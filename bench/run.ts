@@ -140,6 +140,7 @@ async function main(): Promise<number> {
         keywardArgs: config.keywardArgs,
         keywardNodeArgs,
         ...(config.baseBin ? { baseBin: config.baseBin } : {}),
+        baseWorkers: config.baseWorkers,
       });
       const started = {
         ...all,

@@ -88,7 +88,7 @@ export const wrkReads: Group = {
       targets[kind] = await startKeyward(db, ctx.dir, args, ctx.keywardNodeArgs, kind);
     }
     if (ctx.baseBin) {
-      const args = [...ctx.keywardArgs, '--workers', '1'];
+      const args = [...ctx.keywardArgs, '--workers', ctx.baseWorkers];
       const kind = 'keyward-base';
       targets[kind] = await startKeyward(db, ctx.dir, args, ctx.keywardNodeArgs, kind, ctx.baseBin);
     }

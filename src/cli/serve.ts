@@ -1,11 +1,15 @@
 import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import type { ReplayCheck } from '../cluster/protocol.js';
 import { SharedSetupToken } from '../cluster/shared-setup-token.js';
 import { SharedThrottle } from '../cluster/shared-throttle.js';
+import { answerSiblings } from '../cluster/sibling-channel.js';
 import { siblingRoutes } from '../cluster/sibling-replay.js';
+import { ownSiblingSocket } from '../cluster/sibling-sockets.js';
 import { WorkerLink } from '../cluster/worker-link.js';
 import { databaseOption, type ServerConfig, serverOptions, toServerConfig } from '../config.js';
+import type { RemoteVerdict } from '../digest/index.js';
 import { shareWithPrimary } from '../metrics/cluster-metrics.js';
 import { Metrics } from '../metrics/metrics.js';
 import { createLogger, createService, type SharedParts } from '../service.js';
@@ -75,7 +79,12 @@ async function workerServe(config: ServerConfig): Promise<void> {
   // Before anything awaits: the primary's scrapes wait for every worker's answer.
   const metrics = config.metricsPort === undefined ? undefined : new Metrics();
   if (metrics) shareWithPrimary(metrics.registry);
-  const link = await WorkerLink.connect();
+  // Siblings may ask as soon as the primary names this worker: listen first, answer `foreign`
+  // (nothing issued yet) until the service that issues nonces exists.
+  let checkReplay = (_: ReplayCheck): RemoteVerdict => 'foreign';
+  const siblingPath = ownSiblingSocket();
+  await answerSiblings(siblingPath, (check) => checkReplay(check));
+  const link = await WorkerLink.connect(siblingPath);
   const shared: SharedParts = {
     throttle: new SharedThrottle(link),
     setupGate: new SharedSetupToken(link),
@@ -86,9 +95,8 @@ async function workerServe(config: ServerConfig): Promise<void> {
     replayRoutes: siblingRoutes(link),
     ...(metrics ? { metrics } : {}),
   });
-  link.answerReplayChecks(({ nonce, issuedAt, nc, keyId }) =>
-    service.authenticator.acceptForPeer(nonce, issuedAt, nc, keyId),
-  );
+  checkReplay = ({ nonce, issuedAt, nc, keyId }) =>
+    service.authenticator.acceptForPeer(nonce, issuedAt, nc, keyId);
   const address = await service.app.listen({ host: config.host, port: config.port });
   logger.info({ address, worker: cluster.worker?.id }, 'keyward worker is serving');
   link.send({ t: 'listening', address });

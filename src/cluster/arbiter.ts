@@ -1,7 +1,6 @@
 import { type SetupClaim, SetupToken } from '../console/setup-token.js';
 import { type AttemptTicket, type FailureThrottle, idOf, type Mark } from '../domain/throttle.js';
-import type { Request, ToPrimary, ToWorker } from './protocol.js';
-import { ReplayRelay } from './replay-relay.js';
+import type { Request, Sibling, ToPrimary, ToWorker } from './protocol.js';
 
 /** A live worker as the arbiter sees it. */
 export interface Peer {
@@ -16,15 +15,16 @@ interface Held<T> {
 
 /**
  * The primary's side of the shared state: the one FailureThrottle, the one setup token and
- * the relay between the workers' replay windows. A counted failure is answered only after
- * every live worker has acknowledged its marks.
+ * the directory of the workers' replay windows (each worker checks a sibling's nonce with
+ * that sibling directly: src/cluster/sibling-channel.ts). A counted failure is answered only
+ * after every live worker has acknowledged its marks.
  */
 export class Arbiter {
   private readonly tickets = new Map<number, Held<AttemptTicket>>();
   private readonly claims = new Map<number, Held<SetupClaim>>();
   private readonly awaiting = new Map<number, { waiting: Set<number>; done: () => void }>();
   private readonly setup: SetupToken | undefined;
-  private readonly replay = new ReplayRelay();
+  private readonly siblings = new Map<number, Sibling>();
   private nextId = 1;
 
   constructor(
@@ -46,17 +46,14 @@ export class Arbiter {
     }
     switch (message.t) {
       case 'hello':
-        this.replay.join(from.id, message.issuer);
+        this.siblings.set(from.id, { issuer: message.issuer, path: message.path });
         from.send({
           t: 'welcome',
           setupToken: this.setupToken,
           marks: this.throttle.locks(),
-          issuers: this.replay.issuers(),
+          siblings: [...this.siblings.values()],
         });
-        this.announceIssuers(from.id);
-        break;
-      case 'replay-verdict':
-        this.replay.answered(message.relay, message.verdict);
+        this.announceSiblings(from.id);
         break;
       case 'clear':
         this.throttle.succeed(message.key);
@@ -94,10 +91,6 @@ export class Arbiter {
         this.tickets.set(ticket, { worker: from.id, value: attempt.ticket });
         return { kind: 'admitted', ticket };
       }
-      case 'replay': {
-        const { issuer, nonce, issuedAt, nc, keyId } = request;
-        return this.replay.ask(issuer, { nonce, issuedAt, nc, keyId }, this.peers());
-      }
       case 'setup-check':
         return this.setup ? this.setup.check(request.token) : 'wrong';
       case 'setup-claim': {
@@ -115,8 +108,8 @@ export class Arbiter {
    * setup claim it held is spent, since it may have created the administrator before dying.
    */
   forget(worker: number): void {
-    this.replay.leave(worker);
-    this.announceIssuers(worker);
+    this.siblings.delete(worker);
+    this.announceSiblings(worker);
     for (const id of this.awaiting.keys()) this.acknowledge(worker, id);
     for (const [id, ticket] of this.tickets) if (ticket.worker === worker) this.tickets.delete(id);
     for (const [id, claim] of this.claims) {
@@ -126,9 +119,9 @@ export class Arbiter {
     }
   }
 
-  private announceIssuers(except: number): void {
-    const issuers = this.replay.issuers();
-    for (const peer of this.peers()) if (peer.id !== except) peer.send({ t: 'issuers', issuers });
+  private announceSiblings(except: number): void {
+    const siblings = [...this.siblings.values()];
+    for (const peer of this.peers()) if (peer.id !== except) peer.send({ t: 'siblings', siblings });
   }
 
   private broadcast(marks: readonly Mark[]): Promise<void> {

@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { FailureThrottle } from '../domain/throttle.js';
 import { Arbiter, type Peer } from './arbiter.js';
 import { isMessage, type ToPrimary, type ToWorker } from './protocol.js';
+import { siblingSocketsFolder } from './sibling-sockets.js';
 
 export interface PrimaryOptions {
   readonly workers: number;
@@ -40,9 +41,10 @@ export function runPrimary(options: PrimaryOptions): { liveWorkers(): number } {
   let listening = false;
   let stopping = false;
   let earlyDeaths = 0;
+  const workerEnv = siblingSocketsFolder();
 
   const fork = () => {
-    const worker = cluster.fork();
+    const worker = cluster.fork(workerEnv);
     started.set(worker.id, Date.now());
     worker.on('error', (error) =>
       logger.debug({ err: error, worker: worker.id }, 'worker channel'),

@@ -1,7 +1,6 @@
-import type { RemoteVerdict } from '../digest/index.js';
 import type { Mark } from '../domain/throttle.js';
 
-/** A (nonce, nc) for the worker whose issuer the nonce names (src/cluster/replay-relay.ts). */
+/** A (nonce, nc) for the worker whose issuer the nonce names (src/cluster/sibling-channel.ts). */
 export interface ReplayCheck {
   readonly nonce: string;
   readonly issuedAt: number;
@@ -17,14 +16,17 @@ export type Request =
   | { readonly t: 'failed'; readonly keys: readonly string[] }
   | { readonly t: 'attempt'; readonly keys: readonly string[] }
   | { readonly t: 'setup-check'; readonly token: string }
-  | { readonly t: 'setup-claim'; readonly token: string }
-  | ({ readonly t: 'replay'; readonly issuer: string } & ReplayCheck);
+  | { readonly t: 'setup-claim'; readonly token: string };
+
+/** A live worker's nonce issuer (hex) and the socket it answers replay checks on. */
+export interface Sibling {
+  readonly issuer: string;
+  readonly path: string;
+}
 
 export type ToPrimary =
   | (Request & { readonly id: number })
-  /** `issuer`: the hex nonce issuer of the worker's replay window. */
-  | { readonly t: 'hello'; readonly issuer: string }
-  | { readonly t: 'replay-verdict'; readonly relay: number; readonly verdict: RemoteVerdict }
+  | ({ readonly t: 'hello' } & Sibling)
   | { readonly t: 'listening'; readonly address: string }
   | { readonly t: 'clear'; readonly key: string }
   | { readonly t: 'settle'; readonly ticket: number; readonly how: 'succeed' | 'withdraw' }
@@ -37,11 +39,10 @@ export type ToWorker =
       readonly t: 'welcome';
       readonly setupToken: string | undefined;
       readonly marks: Mark[];
-      readonly issuers: string[];
+      readonly siblings: Sibling[];
     }
-  /** The live workers' nonce issuers, after one starts or dies. */
-  | { readonly t: 'issuers'; readonly issuers: string[] }
-  | ({ readonly t: 'replay-check'; readonly relay: number } & ReplayCheck)
+  /** The live workers, after one starts or dies. */
+  | { readonly t: 'siblings'; readonly siblings: Sibling[] }
   /** Must be acknowledged: the failing worker's answer waits for every worker's `ack`. */
   | { readonly t: 'marks'; readonly id: number; readonly marks: readonly Mark[] }
   | { readonly t: 'clear'; readonly id: string }
@@ -52,7 +53,6 @@ export type FailedReply = number;
 export type AttemptReply =
   | { readonly kind: 'refused'; readonly retryAfter: number }
   | { readonly kind: 'admitted'; readonly ticket: number };
-export type ReplayReply = RemoteVerdict;
 export type SetupCheckReply = 'wrong' | 'spent' | undefined;
 export type SetupClaimReply =
   | { readonly ok: false; readonly error: 'wrong' | 'spent' | 'busy' }

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { NONCE_ISSUER_BYTES, type RemoteVerdict } from '../digest/index.js';
+import { NONCE_ISSUER_BYTES } from '../digest/index.js';
 import { idOf, type Mark } from '../domain/throttle.js';
 import {
   isMessage,
-  type ReplayCheck,
   type Request,
+  type Sibling,
   type ToPrimary,
   type ToWorker,
 } from './protocol.js';
@@ -14,17 +14,15 @@ const MAX_MARKS = 100_000;
 /**
  * A worker's end of the IPC channel: sends requests to the primary and resolves their
  * answers, keeps the mirror of the primary's throttle marks that requests are checked
- * against synchronously, before anything is verified, and knows its siblings' nonce issuers
- * and answers their replay checks against its own window.
+ * against synchronously, before anything is verified, and knows where each live worker's
+ * replay window answers (its nonce issuer → its socket).
  */
 export class WorkerLink {
   /** id → lockedUntil (0: failing, not locked); oldest first. */
   private readonly marks = new Map<string, number>();
   private readonly pending = new Map<number, (value: unknown) => void>();
   private nextId = 1;
-  /** The live workers' nonce issuers (hex), this one's included. */
-  private issuers: ReadonlySet<string> = new Set();
-  private checkReplay: (check: ReplayCheck) => RemoteVerdict = () => 'foreign';
+  private siblingPaths: ReadonlyMap<string, string> = new Map();
 
   private constructor(
     readonly setupToken: string | undefined,
@@ -32,8 +30,11 @@ export class WorkerLink {
     readonly issuer: Buffer,
   ) {}
 
-  /** Says hello and waits for the primary's welcome: the current locks and the setup token. */
-  static connect(): Promise<WorkerLink> {
+  /**
+   * Says hello, naming the socket this worker already answers its siblings' replay checks on,
+   * and waits for the primary's welcome: the current locks, the setup token, the siblings.
+   */
+  static connect(siblingPath: string): Promise<WorkerLink> {
     const issuer = randomBytes(NONCE_ISSUER_BYTES);
     return new Promise((resolve) => {
       let link: WorkerLink | undefined;
@@ -42,22 +43,20 @@ export class WorkerLink {
         if (message.t === 'welcome') {
           link = new WorkerLink(message.setupToken, issuer);
           link.apply(message.marks);
-          link.issuers = new Set(message.issuers);
+          link.know(message.siblings);
           resolve(link);
         } else link?.receive(message);
       });
-      send({ t: 'hello', issuer: issuer.toString('hex') });
+      send({ t: 'hello', issuer: issuer.toString('hex'), path: siblingPath });
     });
   }
 
-  /** Whether `issuer` (hex) is a live worker's, so worth asking (a dead one's never is). */
-  isLiveIssuer(issuer: string): boolean {
-    return this.issuers.has(issuer);
-  }
-
-  /** Siblings' checks of this worker's nonces; until set, none were issued: `foreign`. */
-  answerReplayChecks(check: (check: ReplayCheck) => RemoteVerdict): void {
-    this.checkReplay = check;
+  /**
+   * The live workers' nonce issuers (hex, this one's included) → the socket each answers replay
+   * checks on. A new map after every change, so a holder can tell that it changed.
+   */
+  siblings(): ReadonlyMap<string, string> {
+    return this.siblingPaths;
   }
 
   request<T>(request: Request): Promise<T> {
@@ -93,20 +92,19 @@ export class WorkerLink {
       case 'clear':
         this.marks.delete(message.id);
         return;
-      case 'issuers':
-        this.issuers = new Set(message.issuers);
+      case 'siblings':
+        this.know(message.siblings);
         return;
-      case 'replay-check': {
-        const { relay, t: _, ...check } = message;
-        send({ t: 'replay-verdict', relay, verdict: this.checkReplay(check) });
-        return;
-      }
       case 'reply': {
         const resolve = this.pending.get(message.id);
         this.pending.delete(message.id);
         resolve?.(message.value);
       }
     }
+  }
+
+  private know(siblings: readonly Sibling[]): void {
+    this.siblingPaths = new Map(siblings.map(({ issuer, path }) => [issuer, path]));
   }
 
   private apply(marks: readonly Mark[]): void {

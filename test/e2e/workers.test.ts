@@ -1,3 +1,4 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { digestAuthorization } from '../support/digest-client.js';
@@ -92,6 +93,14 @@ async function authenticated(
   return statuses;
 }
 
+/** The folder of a worker's sibling sockets, as its primary forked it (its environment). */
+function siblingSocketsFolder(pid: number | undefined): string {
+  const environ = readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0');
+  const dir = environ.find((entry) => entry.startsWith('KEYWARD_SIBLING_DIR='))?.split('=')[1];
+  if (!dir) throw new Error(`worker ${pid} has no KEYWARD_SIBLING_DIR`);
+  return dir;
+}
+
 describe('keyward serve --workers 2', () => {
   let fixture: Fixture | undefined;
   afterEach(async () => {
@@ -124,8 +133,12 @@ describe('keyward serve --workers 2', () => {
     expect(ok).toBe(1 + 6 * 50);
     expect(servingPids(fixture.server.output).size).toBe(2);
     for (const agent of agents) agent.destroy();
+    // The workers check each other's nonces over Unix sockets in a folder the primary removes.
+    const sockets = siblingSocketsFolder(workerPids(fixture.server.output)[0]);
+    expect(readdirSync(sockets).sort()).toEqual(['1.sock', '2.sock']);
 
     expect(await fixture.server.stop()).toBe(0);
+    expect(existsSync(sockets)).toBe(false);
     const keys = keywardJson<{ results: { usedCount: number }[] }>([
       'keys',
       'list',
