@@ -28,13 +28,15 @@ export function answerSiblings(
   check: (check: ReplayCheck) => RemoteVerdict,
 ): Promise<Server> {
   const server = createServer((socket) => {
-    socket.setNoDelay(true);
-    eachLine(socket, (line) => {
-      const parsed = parseCheck(line);
-      if (!parsed) return false;
-      socket.write(`${parsed.id} ${check(parsed.check)}\n`);
-      return true;
-    });
+    eachLine(
+      socket,
+      (line) => {
+        const parsed = parseCheck(line);
+        return parsed && `${parsed.id} ${check(parsed.check)}\n`;
+      },
+      // The answers to one read's checks leave in one write.
+      (answers) => socket.write(answers),
+    );
   });
   // Not a reason to stay alive: a stopping worker exits once its HTTP requests are done.
   server.unref();
@@ -54,6 +56,7 @@ export function answerSiblings(
  */
 export class SiblingChannel {
   private socket: Socket | undefined;
+  private corked = false;
   private readonly pending = new Map<number, (verdict: RemoteVerdict) => void>();
   private nextId = 1;
 
@@ -64,7 +67,17 @@ export class SiblingChannel {
     return new Promise((resolve) => {
       this.pending.set(id, resolve);
       const { issuedAt, nc, keyId, nonce } = check;
-      this.connection().write(`${id} ${issuedAt} ${nc} ${keyId} ${nonce}\n`);
+      const socket = this.connection();
+      // Checks asked in one turn of the event loop leave in one write.
+      if (!this.corked) {
+        this.corked = true;
+        socket.cork();
+        process.nextTick(() => {
+          this.corked = false;
+          socket.uncork();
+        });
+      }
+      socket.write(`${id} ${issuedAt} ${nc} ${keyId} ${nonce}\n`);
     });
   }
 
@@ -75,7 +88,6 @@ export class SiblingChannel {
   private connection(): Socket {
     if (this.socket) return this.socket;
     const socket = createConnection(this.path);
-    socket.setNoDelay(true);
     socket.on('error', () => {});
     socket.on('close', () => {
       if (this.socket === socket) this.socket = undefined;
@@ -84,33 +96,45 @@ export class SiblingChannel {
     });
     eachLine(socket, (line) => {
       const space = line.indexOf(' ');
+      const id = Number(line.slice(0, space));
       const verdict = line.slice(space + 1);
-      const resolve = this.pending.get(Number(line.slice(0, space)));
-      if (!resolve || !VERDICTS.has(verdict)) return false;
-      this.pending.delete(Number(line.slice(0, space)));
+      const resolve = this.pending.get(id);
+      if (!resolve || !VERDICTS.has(verdict)) return undefined;
+      this.pending.delete(id);
       resolve(verdict as RemoteVerdict);
-      return true;
+      return '';
     });
     this.socket = socket;
     return socket;
   }
 }
 
-/** Calls `take` per complete line; a line it refuses, or an overlong one, ends the socket. */
-function eachLine(socket: Socket, take: (line: string) => boolean): void {
+/**
+ * Calls `take` per complete line and hands what it returned for one read's lines to `reply`;
+ * a line it refuses (undefined), or an overlong one, ends the socket.
+ */
+function eachLine(
+  socket: Socket,
+  take: (line: string) => string | undefined,
+  reply?: (text: string) => void,
+): void {
   let buffered = '';
   socket.setEncoding('latin1');
   socket.on('data', (chunk: string) => {
     buffered += chunk;
-    let end = buffered.indexOf('\n');
-    while (end !== -1) {
-      if (!take(buffered.slice(0, end))) {
+    let replies = '';
+    let start = 0;
+    for (let end = buffered.indexOf('\n'); end !== -1; end = buffered.indexOf('\n', start)) {
+      const answer = take(buffered.slice(start, end));
+      if (answer === undefined) {
         socket.destroy();
         return;
       }
-      buffered = buffered.slice(end + 1);
-      end = buffered.indexOf('\n');
+      replies += answer;
+      start = end + 1;
     }
+    buffered = buffered.slice(start);
+    if (replies && reply) reply(replies);
     if (buffered.length > MAX_LINE) socket.destroy();
   });
 }
