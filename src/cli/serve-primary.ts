@@ -1,5 +1,6 @@
 import { Registry } from 'prom-client';
 import { runPrimary } from '../cluster/primary.js';
+import { siblingSocketsFolder } from '../cluster/sibling-sockets.js';
 import type { ServerConfig } from '../config.js';
 import { randomToken } from '../console/tokens.js';
 import { realmFixedMessage, resolveRealm } from '../domain/realm.js';
@@ -63,6 +64,8 @@ export async function primaryServe(config: ServerConfig, workers: number): Promi
   } finally {
     await store.close();
   }
+  const siblings = siblingSocketsFolder();
+  if (!siblings.ok) throw new ConfigurationError(siblings.problem);
   const throttle = throttleOf(config);
   let liveWorkers = () => 0;
   // Before forking: a metrics port in use ends the start with nothing to stop.
@@ -77,6 +80,7 @@ export async function primaryServe(config: ServerConfig, workers: number): Promi
     await serveMetrics(config, config.metricsPort, clusterScrape(own), logger);
   }
   const primary = runPrimary({
+    workerEnv: siblings.env,
     workers,
     throttle,
     setupToken,

@@ -3,12 +3,13 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { FailureThrottle } from '../domain/throttle.js';
 import { Arbiter, type Peer } from './arbiter.js';
 import { isMessage, type ToPrimary, type ToWorker } from './protocol.js';
-import { siblingSocketsFolder } from './sibling-sockets.js';
 
 export interface PrimaryOptions {
   readonly workers: number;
   readonly throttle: FailureThrottle;
   readonly setupToken: string | undefined;
+  /** Given to every worker: where the siblings' sockets are (src/cluster/sibling-sockets.ts). */
+  readonly workerEnv: Record<string, string>;
   readonly logger: FastifyBaseLogger;
   /** Called once, when the first worker listens. */
   readonly onListening: (address: string) => void;
@@ -41,10 +42,9 @@ export function runPrimary(options: PrimaryOptions): { liveWorkers(): number } {
   let listening = false;
   let stopping = false;
   let earlyDeaths = 0;
-  const workerEnv = siblingSocketsFolder();
 
   const fork = () => {
-    const worker = cluster.fork(workerEnv);
+    const worker = cluster.fork(options.workerEnv);
     started.set(worker.id, Date.now());
     worker.on('error', (error) =>
       logger.debug({ err: error, worker: worker.id }, 'worker channel'),

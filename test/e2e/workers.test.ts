@@ -1,5 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { digestAuthorization } from '../support/digest-client.js';
 import { keyward, keywardJson } from '../support/server-process.js';
@@ -266,4 +268,25 @@ describe('keyward serve --workers 2', () => {
     expect(servingPids(fixture.server.output).size).toBe(2);
     for (const agent of agents) agent.destroy();
   }, 60_000);
+});
+
+describe('keyward serve --workers 2 where Unix sockets cannot be made', () => {
+  it('refuses to start, says why and what to do, and leaves no folder behind', () => {
+    const home = mkdtempSync(join(tmpdir(), 'keyward-long-'));
+    // Longer than a Unix socket's path may be once the sockets' folder and name are added.
+    const longTmp = join(home, 'd'.repeat(100 - home.length));
+    mkdirSync(longTmp);
+    try {
+      const database = join(home, 'keyward.db');
+      const served = keyward(['serve', '--workers', '2', '--port', '0', '--database', database], {
+        TMPDIR: longTmp,
+      });
+      expect(served.status).toBe(1);
+      expect(served.stderr).toContain('too long for the workers');
+      expect(served.stderr).toContain('--workers 1');
+      expect(readdirSync(longTmp)).toEqual([]);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
 });
