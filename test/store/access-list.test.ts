@@ -91,6 +91,16 @@ describe.each(dialects)('access lists on %s', (dialect) => {
     expect(await store.accessBlocks(user)).toEqual(['10.0.0.0/8', '10.1.0.0/16', '10.2.0.0/16']);
   });
 
+  it('never passes its cap, however many adds arrive at once', async () => {
+    const adds = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        store.addAccessEntries(user, [{ cidrBlock: `10.${i}.0.0/16`, created: T0 }], 3),
+      ),
+    );
+    expect(adds.filter((add) => add.ok)).toHaveLength(3);
+    expect(await store.accessBlocks(user)).toHaveLength(3);
+  });
+
   it('keeps owners apart, and an apiKey owner with the same id is another list', async () => {
     const key: AccessOwner = { kind: 'apiKey', id: user.id };
     await store.addAccessEntries(user, [{ cidrBlock: '10.0.0.0/8', created: T0 }], 500);
