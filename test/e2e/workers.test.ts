@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -138,6 +138,8 @@ describe('keyward serve --workers 2', () => {
     // The workers check each other's nonces over Unix sockets in a folder the primary removes.
     const sockets = siblingSocketsFolder(workerPids(fixture.server.output)[0]);
     expect(readdirSync(sockets).sort()).toEqual(['1.sock', '2.sock']);
+    // Only keyward's own user may reach a worker's replay window.
+    expect(statSync(sockets).mode & 0o777).toBe(0o700);
 
     expect(await fixture.server.stop()).toBe(0);
     expect(existsSync(sockets)).toBe(false);
